@@ -1,0 +1,48 @@
+import type { JsonObject } from '../ToolResult.js';
+
+export type ManifestSource =
+  { path: string } | { package: string; version: string; integrity?: string };
+
+export type Isolation = 'inline' | 'worker';
+
+export interface RetryPolicy {
+  maxAttempts?: number;
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+export interface CircuitBreakerPolicy {
+  consecutiveFailures?: number;
+  halfOpenAfterMs?: number;
+}
+
+export interface BulkheadPolicy {
+  limit?: number;
+  queue?: number;
+}
+
+export interface CallPolicy {
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  circuitBreaker?: CircuitBreakerPolicy;
+  bulkhead?: BulkheadPolicy;
+}
+
+export interface ManifestPermissions {
+  /** Origins (`scheme://host[:port]`) the plugin may call through `http`. */
+  http?: string[];
+  cache?: boolean;
+  store?: boolean;
+}
+
+/** `manifests/<name>.json`: how one installed plugin is loaded, configured and constrained. */
+export interface Manifest {
+  name: string;
+  enabled: boolean;
+  source: ManifestSource;
+  isolation?: Isolation;
+  config?: JsonObject;
+  secrets?: Record<string, { env: string }>;
+  permissions?: ManifestPermissions;
+  policy?: CallPolicy;
+}

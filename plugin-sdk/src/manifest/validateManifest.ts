@@ -1,0 +1,48 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import { ToolhostError } from '../errors.js';
+import { describeSchemaErrors } from '../schemaErrors.js';
+import type { Manifest } from './Manifest.js';
+import { manifestSchema } from './manifestSchema.js';
+
+const validate = new Ajv({ allErrors: true, strict: true }).compile<Manifest>(manifestSchema);
+
+export type ManifestCheck = { ok: true; manifest: Manifest } | { ok: false; errors: string[] };
+
+const SOURCE_BRANCH = '#/properties/source/oneOf/';
+
+/** `source` is one of two shapes; report only the errors of the shape the author meant. */
+function sourceErrorsOfIntendedShape(value: unknown, errors: ErrorObject[]): ErrorObject[] {
+  const source = (value as { source?: unknown } | null)?.source;
+  if (typeof source !== 'object' || source === null) {
+    return errors.filter((e) => !e.schemaPath.startsWith(SOURCE_BRANCH));
+  }
+  const intended = 'package' in source ? 1 : 0;
+  return errors.filter(
+    (e) =>
+      !(e.keyword === 'oneOf' && e.instancePath === '/source') &&
+      !(
+        e.schemaPath.startsWith(SOURCE_BRANCH) &&
+        !e.schemaPath.startsWith(`${SOURCE_BRANCH}${intended}/`)
+      ),
+  );
+}
+
+/** Validates parsed manifest JSON; each error names the field, e.g. `field "policy.timeoutMs" must be >= 1`. */
+export function checkManifest(value: unknown): ManifestCheck {
+  if (validate(value)) return { ok: true, manifest: value };
+  const errors = sourceErrorsOfIntendedShape(value, validate.errors ?? []);
+  return { ok: false, errors: describeSchemaErrors(errors) };
+}
+
+/**
+ * Validates a manifest and returns it typed.
+ * @throws ToolhostError `TOOLHOST_ERR_MANIFEST_INVALID` naming the file and every bad field.
+ */
+export function parseManifest(value: unknown, file = 'manifest'): Manifest {
+  const result = checkManifest(value);
+  if (result.ok) return result.manifest;
+  throw new ToolhostError('TOOLHOST_ERR_MANIFEST_INVALID', {
+    file,
+    details: result.errors.join('; '),
+  });
+}

@@ -1,0 +1,9 @@
+export {
+  createPluginHarness,
+  type HarnessCallOptions,
+  type HarnessOptions,
+  type PluginHarness,
+} from './createPluginHarness.js';
+export { createMemoryCache } from './createMemoryCache.js';
+export { createMemoryStore } from './createMemoryStore.js';
+export { createRecordingLogger, type LogRecord } from './createRecordingLogger.js';
