@@ -16,6 +16,10 @@ export const ERROR_CATALOG = {
   TOOLHOST_ERR_TOOL_UNKNOWN: "Tool '{tool}' is not registered",
   TOOLHOST_ERR_HTTP_FAILED: 'HTTP request to {url} failed: {details}',
   TOOLHOST_ERR_HARNESS_ASSERTION: "Tool '{tool}' broke its contract: {details}",
+  TOOLHOST_ERR_SETTINGS_INVALID: 'Environment variable {variable} is invalid: {details}',
+  TOOLHOST_ERR_PLUGIN_UNKNOWN: "No manifest names plugin '{plugin}'",
+  TOOLHOST_ERR_PLUGIN_LOAD_FAILED: "Plugin '{plugin}' could not be loaded: {details}",
+  TOOLHOST_ERR_DATABASE_UNAVAILABLE: 'The database is unavailable: {details}',
 } as const;
 
 export type ToolhostErrorCode = keyof typeof ERROR_CATALOG;

@@ -1,0 +1,38 @@
+import type { Isolation, JsonSchema, ToolAnnotations } from '@toolhost/plugin-sdk';
+import type { CircuitStateName } from '../invocation/ToolInvoker.js';
+
+export type PluginState = 'loading' | 'enabled' | 'disabled' | 'failed' | 'draining';
+
+/** How one plugin stands, as reported by logs, `/readyz`, `/v1/tools` and the admin API. */
+export interface PluginStatus {
+  name: string;
+  state: PluginState;
+  /** The manifest file it came from; null for built-ins wired in legacy mode. */
+  manifestFile: string | null;
+  version: string | null;
+  isolation: Isolation;
+  tools: string[];
+  /** Why it failed to load, or why its manifest is refused. */
+  error: string | null;
+  updatedAt: string;
+}
+
+export interface ToolDescription {
+  name: string;
+  plugin: string;
+  description: string;
+  inputSchema: JsonSchema;
+  outputSchema: JsonSchema | null;
+  annotations: ToolAnnotations;
+  isolation: Isolation;
+  state: { enabled: boolean; healthy: boolean; circuit: CircuitStateName };
+}
+
+/** Plugin operations behind the admin API and the CLI. */
+export interface PluginAdmin {
+  list(): PluginStatus[];
+  /** @throws ToolhostError TOOLHOST_ERR_PLUGIN_UNKNOWN when no manifest names it. */
+  enable(name: string): Promise<PluginStatus>;
+  disable(name: string): Promise<PluginStatus>;
+  reload(name: string): Promise<PluginStatus>;
+}
