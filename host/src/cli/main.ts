@@ -1,3 +1,13 @@
 #!/usr/bin/env node
-console.error('toolhost: the host runtime is not built yet (see the open host-runtime issue).');
-process.exitCode = 1;
+import { isToolhostError } from '@toolhost/plugin-sdk';
+import { runCli } from './runCli.js';
+
+runCli(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== null) process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`toolhost: ${isToolhostError(error) ? `${error.code}: ${error.message}` : String((error as Error).stack ?? error)}`);
+    process.exitCode = 1;
+  },
+);

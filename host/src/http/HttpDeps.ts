@@ -20,4 +20,12 @@ export interface HttpDeps {
   invoker: ToolInvoker;
   plugins: PluginAdmin;
   readiness(): Promise<ReadinessReport>;
+  /** Optional: more Prometheus text for `GET /metrics`, e.g. tool call counters kept by the invoker. */
+  metrics?: MetricsSource;
+}
+
+/** A part of the host that exposes its own counters on `GET /metrics`. */
+export interface MetricsSource {
+  /** Prometheus text exposition format (0.0.4), including its `# HELP` and `# TYPE` lines. */
+  renderPrometheus(): string;
 }

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { isToolhostError } from '@toolhost/plugin-sdk';
+import { loadSettings } from './loadSettings.js';
+import { maskSettings } from './maskSettings.js';
+
+describe('loadSettings', () => {
+  it('gives the embedded defaults for an empty environment', () => {
+    const settings = loadSettings({}, '/srv/app');
+    expect(settings).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      manifestsDir: '/srv/app/manifests',
+      pluginsDir: '/srv/app/plugins',
+      dataDir: '/srv/app/data',
+      databaseUrl: 'sqlite:/srv/app/data/toolhost.sqlite',
+      redisUrl: null,
+      useSharedContext: false,
+      auditWriteMode: 'sync',
+      registryMode: 'registry',
+      pluginFlags: {},
+      adminToken: null,
+      logLevel: 'info',
+    });
+  });
+
+  it('coerces and applies every kind of variable', () => {
+    const settings = loadSettings(
+      {
+        PORT: '9090',
+        USE_SHARED_CONTEXT: 'true',
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        ENABLE_CRM_TOOL: 'true',
+        ENABLE_RAG: 'false',
+        AGENT_TOOL_REGISTRY_MODE: 'legacy',
+        AUDIT_WRITE_MODE: 'async',
+        DATABASE_URL: 'postgres://u:secret@db:5432/app',
+        TOOLHOST_DATA_DIR: '/var/lib/toolhost',
+        LOG_LEVEL: 'debug',
+        HOST: ' ',
+      },
+      '/srv',
+    );
+    expect(settings).toMatchObject({
+      host: '127.0.0.1',
+      port: 9090,
+      useSharedContext: true,
+      pluginFlags: { crm: true, rag: false },
+      registryMode: 'legacy',
+      auditWriteMode: 'async',
+      dataDir: '/var/lib/toolhost',
+      logLevel: 'debug',
+    });
+  });
+
+  it.each([
+    ['PORT', { PORT: 'eighty' }, 'PORT is invalid: "eighty" must be integer'],
+    ['PORT', { PORT: '70000' }, 'PORT is invalid: "70000" must be <= 65535'],
+    ['USE_SHARED_CONTEXT', { USE_SHARED_CONTEXT: 'maybe' }, 'USE_SHARED_CONTEXT is invalid'],
+    ['AUDIT_WRITE_MODE', { AUDIT_WRITE_MODE: 'later' }, 'AUDIT_WRITE_MODE is invalid'],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://x' }, 'DATABASE_URL is invalid'],
+    ['TOOLHOST_ADMIN_TOKEN', { TOOLHOST_ADMIN_TOKEN: 'short' }, 'TOOLHOST_ADMIN_TOKEN is invalid'],
+    ['USE_SHARED_CONTEXT', { USE_SHARED_CONTEXT: 'true' }, 'true needs REDIS_URL to be set'],
+  ])('a bad %s stops start-up with a message naming it', (variable, env, message) => {
+    try {
+      loadSettings(env);
+      expect.unreachable();
+    } catch (error) {
+      expect(isToolhostError(error) && error.code).toBe('TOOLHOST_ERR_SETTINGS_INVALID');
+      expect((error as Error).message).toContain(`Environment variable ${variable}`);
+      expect((error as Error).message).toContain(message);
+    }
+  });
+
+  it('masks the admin token and URL passwords for logging', () => {
+    const masked = maskSettings(
+      loadSettings({
+        TOOLHOST_ADMIN_TOKEN: 'a-very-secret-admin-token',
+        DATABASE_URL: 'postgres://app:hunter2@db:5432/app',
+        REDIS_URL: 'redis://:pw@cache:6379',
+      }),
+    );
+    const text = JSON.stringify(masked);
+    expect(text).not.toContain('a-very-secret-admin-token');
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toContain(':pw@');
+    expect(masked['databaseUrl']).toBe('postgres://app:***@db:5432/app');
+  });
+});

@@ -1,0 +1,132 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import { ToolhostError } from '@toolhost/plugin-sdk';
+import type { PluginFlags, Settings } from './Settings.js';
+
+const flag = { type: 'boolean' } as const;
+
+/** Each environment variable the host reads, with its type and bounds. */
+const envSchema = {
+  type: 'object',
+  properties: {
+    HOST: { type: 'string', minLength: 1 },
+    PORT: { type: 'integer', minimum: 0, maximum: 65535 },
+    TOOLHOST_MANIFESTS_DIR: { type: 'string', minLength: 1 },
+    TOOLHOST_PLUGINS_DIR: { type: 'string', minLength: 1 },
+    TOOLHOST_DATA_DIR: { type: 'string', minLength: 1 },
+    DATABASE_URL: { type: 'string', pattern: '^(sqlite:|file:|postgres(ql)?://)' },
+    REDIS_URL: { type: 'string', pattern: '^rediss?://' },
+    USE_SHARED_CONTEXT: flag,
+    SESSION_TTL_SECONDS: { type: 'integer', minimum: 1 },
+    AUDIT_WRITE_MODE: { enum: ['sync', 'async'] },
+    AUDIT_INLINE_MAX_BYTES: { type: 'integer', minimum: 0 },
+    AGENT_TOOL_REGISTRY_MODE: { enum: ['legacy', 'registry'] },
+    ENABLE_RAG: flag,
+    ENABLE_MEMORY: flag,
+    ENABLE_ESCALATION: flag,
+    ENABLE_CRM_TOOL: flag,
+    ENABLE_BILLING: flag,
+    TOOLHOST_ADMIN_TOKEN: { type: 'string', minLength: 16 },
+    LOG_LEVEL: { enum: ['error', 'warn', 'info', 'debug'] },
+    OTEL_EXPORTER_OTLP_ENDPOINT: { type: 'string', pattern: '^https?://' },
+    TOOLHOST_BODY_LIMIT_BYTES: { type: 'integer', minimum: 1 },
+    TOOLHOST_WATCH_MANIFESTS: flag,
+    TOOLHOST_DRAIN_TIMEOUT_MS: { type: 'integer', minimum: 0 },
+  },
+} as const;
+
+interface Env {
+  HOST?: string;
+  PORT?: number;
+  TOOLHOST_MANIFESTS_DIR?: string;
+  TOOLHOST_PLUGINS_DIR?: string;
+  TOOLHOST_DATA_DIR?: string;
+  DATABASE_URL?: string;
+  REDIS_URL?: string;
+  USE_SHARED_CONTEXT?: boolean;
+  SESSION_TTL_SECONDS?: number;
+  AUDIT_WRITE_MODE?: Settings['auditWriteMode'];
+  AUDIT_INLINE_MAX_BYTES?: number;
+  AGENT_TOOL_REGISTRY_MODE?: Settings['registryMode'];
+  ENABLE_RAG?: boolean;
+  ENABLE_MEMORY?: boolean;
+  ENABLE_ESCALATION?: boolean;
+  ENABLE_CRM_TOOL?: boolean;
+  ENABLE_BILLING?: boolean;
+  TOOLHOST_ADMIN_TOKEN?: string;
+  LOG_LEVEL?: Settings['logLevel'];
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  TOOLHOST_BODY_LIMIT_BYTES?: number;
+  TOOLHOST_WATCH_MANIFESTS?: boolean;
+  TOOLHOST_DRAIN_TIMEOUT_MS?: number;
+}
+
+export const SETTINGS_VARIABLES = Object.keys(envSchema.properties);
+
+const validate = new Ajv({ allErrors: true, coerceTypes: true }).compile<Env>(envSchema);
+
+function variableOf(instancePath: string): string {
+  return instancePath.replace(/^\//, '');
+}
+
+/**
+ * Reads the host settings from the environment. Empty values count as unset.
+ * @throws ToolhostError `TOOLHOST_ERR_SETTINGS_INVALID` naming the first bad variable.
+ */
+export function loadSettings(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  cwd: string = process.cwd(),
+): Settings {
+  const picked: Record<string, string> = {};
+  for (const name of SETTINGS_VARIABLES) {
+    const value = env[name]?.trim();
+    if (value) picked[name] = value;
+  }
+  if (!validate(picked)) {
+    const [first] = validate.errors ?? [];
+    throw new ToolhostError('TOOLHOST_ERR_SETTINGS_INVALID', {
+      variable: variableOf(first?.instancePath ?? ''),
+      details: `${JSON.stringify(env[variableOf(first?.instancePath ?? '')] ?? '')} ${first?.message ?? 'is invalid'}`,
+    });
+  }
+  const e = picked as Env;
+  const dir = (value: string | undefined, fallback: string) => {
+    const path = value ?? fallback;
+    return isAbsolute(path) ? path : resolve(cwd, path);
+  };
+  const dataDir = dir(e.TOOLHOST_DATA_DIR, 'data');
+  const pluginFlags: PluginFlags = {};
+  if (e.ENABLE_RAG !== undefined) pluginFlags.rag = e.ENABLE_RAG;
+  if (e.ENABLE_MEMORY !== undefined) pluginFlags.memory = e.ENABLE_MEMORY;
+  if (e.ENABLE_ESCALATION !== undefined) pluginFlags.escalation = e.ENABLE_ESCALATION;
+  if (e.ENABLE_CRM_TOOL !== undefined) pluginFlags.crm = e.ENABLE_CRM_TOOL;
+  if (e.ENABLE_BILLING !== undefined) pluginFlags.billing = e.ENABLE_BILLING;
+  const useSharedContext = e.USE_SHARED_CONTEXT ?? false;
+  if (useSharedContext && !e.REDIS_URL) {
+    throw new ToolhostError('TOOLHOST_ERR_SETTINGS_INVALID', {
+      variable: 'USE_SHARED_CONTEXT',
+      details: 'true needs REDIS_URL to be set',
+    });
+  }
+  return {
+    host: e.HOST ?? '127.0.0.1',
+    port: e.PORT ?? 8080,
+    manifestsDir: dir(e.TOOLHOST_MANIFESTS_DIR, 'manifests'),
+    pluginsDir: dir(e.TOOLHOST_PLUGINS_DIR, 'plugins'),
+    dataDir,
+    databaseUrl: e.DATABASE_URL ?? `sqlite:${join(dataDir, 'toolhost.sqlite')}`,
+    redisUrl: e.REDIS_URL ?? null,
+    useSharedContext,
+    sessionTtlSeconds: e.SESSION_TTL_SECONDS ?? 86_400,
+    auditWriteMode: e.AUDIT_WRITE_MODE ?? 'sync',
+    auditInlineMaxBytes: e.AUDIT_INLINE_MAX_BYTES ?? 16_384,
+    registryMode: e.AGENT_TOOL_REGISTRY_MODE ?? 'registry',
+    pluginFlags,
+    adminToken: e.TOOLHOST_ADMIN_TOKEN ?? null,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
+    bodyLimitBytes: e.TOOLHOST_BODY_LIMIT_BYTES ?? 1_048_576,
+    watchManifests: e.TOOLHOST_WATCH_MANIFESTS ?? true,
+    drainTimeoutMs: e.TOOLHOST_DRAIN_TIMEOUT_MS ?? 10_000,
+  };
+}

@@ -1,0 +1,22 @@
+import type { Settings } from './Settings.js';
+
+function maskUrlPassword(url: string | null): string | null {
+  if (url === null) return null;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** The settings as they may be logged: the admin token and URL passwords replaced by `***`. */
+export function maskSettings(settings: Settings): Record<string, unknown> {
+  return {
+    ...settings,
+    databaseUrl: maskUrlPassword(settings.databaseUrl),
+    redisUrl: maskUrlPassword(settings.redisUrl),
+    adminToken: settings.adminToken === null ? null : '***',
+  };
+}

@@ -1,0 +1,159 @@
+import { raw } from '@mikro-orm/core';
+import { SqlitePlatform } from '@mikro-orm/sql';
+import type { JsonObject, StoreCapability, StoredDocument } from '@toolhost/plugin-sdk';
+import type { SqlOrm } from '../db/Database.js';
+import { PluginDocumentSchema } from '../db/PluginDocument.js';
+import { withDatabase } from '../db/withDatabase.js';
+
+export interface PluginStoreOptions {
+  /** Clock for `updatedAt`; tests inject one. */
+  now?: () => Date;
+}
+
+export const MAX_STORE_KEY_LENGTH = 512;
+
+// Lone surrogates and NUL are legal in JS strings but PostgreSQL rejects (jsonb) or mangles
+// (text) them, so both backends refuse them alike. Matches `\u0000` / `\udXXX` escapes that
+// JSON.stringify emits, skipping escaped backslashes.
+const UNSTORABLE_ESCAPE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/;
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? `a string of ${value.length} characters` : typeof value;
+}
+
+function checkKey(operation: string, key: unknown): asserts key is string {
+  if (typeof key !== 'string' || key === '') {
+    throw new TypeError(
+      `store.${operation}(): key must be a non-empty string, got ${describeValue(key)}`,
+    );
+  }
+  if (key.length > MAX_STORE_KEY_LENGTH) {
+    throw new RangeError(
+      `store.${operation}(): key must be at most ${MAX_STORE_KEY_LENGTH} characters, got ${key.length}`,
+    );
+  }
+  if (key.includes('\u0000') || LONE_SURROGATE.test(key)) {
+    throw new TypeError(`store.${operation}(): key must not contain NUL or unpaired surrogates`);
+  }
+}
+
+function checkPrefix(prefix: unknown): asserts prefix is string {
+  if (typeof prefix !== 'string') {
+    throw new TypeError(`store.list(): prefix must be a string, got ${describeValue(prefix)}`);
+  }
+  if (prefix.length > MAX_STORE_KEY_LENGTH) {
+    throw new RangeError(
+      `store.list(): prefix must be at most ${MAX_STORE_KEY_LENGTH} characters, got ${prefix.length}`,
+    );
+  }
+}
+
+function checkLimit(limit: unknown): asserts limit is number | undefined {
+  if (limit !== undefined && !(Number.isSafeInteger(limit) && (limit as number) >= 0)) {
+    throw new RangeError(
+      `store.list(): limit must be a non-negative integer, got ${String(limit)}`,
+    );
+  }
+}
+
+function isPlainObject(value: unknown): value is JsonObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** The value as the database will hold it: a JSON round trip, like every other backend. */
+function toStoredJson(value: unknown): JsonObject {
+  if (!isPlainObject(value)) {
+    throw new TypeError(
+      `store.put(): value must be a plain JSON object, got ${describeValue(value)}`,
+    );
+  }
+  let json: string;
+  try {
+    json = JSON.stringify(value);
+  } catch (error) {
+    throw new TypeError(
+      `store.put(): value must be JSON-serializable (${error instanceof Error ? error.message : String(error)})`,
+      { cause: error },
+    );
+  }
+  if (UNSTORABLE_ESCAPE.test(json)) {
+    throw new TypeError('store.put(): value must not contain NUL or unpaired surrogates');
+  }
+  return JSON.parse(json) as JsonObject;
+}
+
+/**
+ * The `store` capability of one plugin: documents in `plugin_document`, namespaced by the
+ * `plugin` column so plugins never see each other's keys. Keys are non-empty strings of at
+ * most 512 characters; `list` matches prefixes exactly (case-sensitive, `%` and `_` are plain
+ * characters) and orders by key in code point order on every backend.
+ * Invalid arguments reject with a TypeError or RangeError naming the operation; a closed or
+ * unreachable database rejects with `TOOLHOST_ERR_DATABASE_UNAVAILABLE`.
+ */
+export function createPluginStore(
+  orm: SqlOrm,
+  pluginName: string,
+  options: PluginStoreOptions = {},
+): StoreCapability {
+  if (typeof pluginName !== 'string' || pluginName === '') {
+    throw new TypeError(`createPluginStore(): pluginName must be a non-empty string`);
+  }
+  const plugin = pluginName;
+  const now = options.now ?? (() => new Date());
+  // Under a linguistic collation PostgreSQL would sort `_a` after `a`; "C" sorts by code point,
+  // as SQLite does, so every backend lists in the same order.
+  const keyOrder = orm.em.getPlatform() instanceof SqlitePlatform ? '"key"' : '"key" collate "C"';
+
+  return {
+    async get(key) {
+      checkKey('get', key);
+      const doc = await withDatabase(orm, () =>
+        orm.em.fork().findOne(PluginDocumentSchema, { plugin, key }),
+      );
+      return doc ? doc.value : null;
+    },
+
+    async put(key, value) {
+      checkKey('put', key);
+      const stored = toStoredJson(value);
+      const doc = { plugin, key, value: stored, updatedAt: now() };
+      await withDatabase(orm, () => orm.em.fork().upsert(PluginDocumentSchema, doc));
+    },
+
+    async delete(key) {
+      checkKey('delete', key);
+      const deleted = await withDatabase(orm, () =>
+        orm.em.fork().nativeDelete(PluginDocumentSchema, { plugin, key }),
+      );
+      return deleted > 0;
+    },
+
+    async list(prefix = '', listOptions = {}) {
+      checkPrefix(prefix);
+      const { limit } = listOptions;
+      checkLimit(limit);
+      if (limit === 0) return [];
+      // substr counts code points on both backends; String#length counts UTF-16 units.
+      const where =
+        prefix === ''
+          ? { plugin }
+          : { plugin, [raw('substr("key", 1, ?) = ?', [[...prefix].length, prefix])]: [] };
+      const docs = await withDatabase(orm, () =>
+        orm.em.fork().find(PluginDocumentSchema, where, {
+          orderBy: { [raw(keyOrder)]: 'asc' },
+          ...(limit === undefined ? {} : { limit }),
+        }),
+      );
+      return docs.map((doc): StoredDocument => ({
+        key: doc.key,
+        value: doc.value,
+        updatedAt: doc.updatedAt.toISOString(),
+      }));
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import { PluginDocumentSchema } from './PluginDocument.js';
+
+/** Every entity the host database maps; each table is created by a migration in `migrations/`. */
+export const entities = [PluginDocumentSchema];

@@ -1,0 +1,13 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261124000000_plugin_document } from './Migration20261124000000_plugin_document.js';
+
+/**
+ * Every migration of the host database, executed in array order (the list is not sorted);
+ * `name` is the row recorded in `mikro_orm_migrations`, so never rename a shipped one.
+ */
+export const migrationsList: MigrationObject[] = [
+  {
+    name: 'Migration20261124000000_plugin_document',
+    class: Migration20261124000000_plugin_document,
+  },
+];

@@ -1,0 +1,26 @@
+import type { Router } from '@koa/router';
+import { bearerAuth } from './bearerAuth.js';
+import type { HttpDeps } from './HttpDeps.js';
+import type { HttpState } from './HttpState.js';
+
+const PLUGIN_ACTIONS = ['enable', 'disable', 'reload'] as const;
+
+/**
+ * `GET /v1/admin/plugins` and `POST /v1/admin/plugins/:name/{enable,disable,reload}`, behind
+ * a bearer token. An unknown plugin (TOOLHOST_ERR_PLUGIN_UNKNOWN) becomes a 404 problem.
+ */
+export function adminRoutes(
+  router: Router<HttpState>,
+  plugins: HttpDeps['plugins'],
+  adminToken: string,
+): void {
+  const auth = bearerAuth(adminToken);
+  router.get('/v1/admin/plugins', auth, (ctx) => {
+    ctx.body = { plugins: plugins.list() };
+  });
+  for (const action of PLUGIN_ACTIONS) {
+    router.post(`/v1/admin/plugins/:name/${action}`, auth, async (ctx) => {
+      ctx.body = await plugins[action](ctx.params['name'] ?? '');
+    });
+  }
+}

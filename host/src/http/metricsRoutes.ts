@@ -1,0 +1,23 @@
+import type { Router } from '@koa/router';
+import type { MetricsSource } from './HttpDeps.js';
+import type { HttpMetrics } from './HttpMetrics.js';
+import type { HttpState } from './HttpState.js';
+
+const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
+
+/** `GET /metrics`: the HTTP metrics, then whatever the optional extra source adds. */
+export function metricsRoutes(
+  router: Router<HttpState>,
+  metrics: HttpMetrics,
+  extra: MetricsSource | undefined,
+): void {
+  router.get('/metrics', (ctx) => {
+    let text = metrics.render();
+    if (extra) {
+      const more = extra.renderPrometheus();
+      text += more.endsWith('\n') || more === '' ? more : `${more}\n`;
+    }
+    ctx.type = PROMETHEUS_TEXT;
+    ctx.body = text;
+  });
+}

@@ -1,0 +1,51 @@
+import type { ToolErrorCode, ToolResult } from '@toolhost/plugin-sdk';
+import {
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhenResult,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
+import type { ResolvedPolicy } from './ResolvedPolicy.js';
+import type { CircuitStateName } from './ToolInvoker.js';
+
+/** Failures that say the tool or what it depends on is unwell; bad input or output does not. */
+const BREAKER_FAILURES: ReadonlySet<ToolErrorCode> = new Set(['timeout', 'upstream_error', 'internal']);
+
+export function isBreakerFailure(result: unknown): boolean {
+  const code = (result as ToolResult).errorCode;
+  return (result as ToolResult).success === false && code !== undefined && BREAKER_FAILURES.has(code);
+}
+
+const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'isolated',
+};
+
+/** One tool's circuit breaker: opens after N consecutive breaker failures. */
+export class ToolBreaker {
+  readonly policy: CircuitBreakerPolicy;
+
+  constructor(private readonly options: ResolvedPolicy['circuitBreaker']) {
+    this.policy = circuitBreaker(handleWhenResult(isBreakerFailure), {
+      halfOpenAfter: options.halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(options.consecutiveFailures),
+    });
+  }
+
+  /**
+   * cockatiel moves an open circuit to half-open only inside the next call; report
+   * 'half-open' as soon as that next call would be let through as the probe.
+   */
+  get state(): CircuitStateName {
+    const state = this.policy.state;
+    if (state === CircuitState.Open) {
+      const { ownState } = this.policy.toJSON() as { ownState: { openedAt?: number } };
+      const openedAt = ownState.openedAt ?? Date.now();
+      if (Date.now() - openedAt >= this.options.halfOpenAfterMs) return 'half-open';
+    }
+    return STATE_NAMES[state];
+  }
+}

@@ -1,0 +1,74 @@
+import { SpanStatusCode, context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import type winston from 'winston';
+import type { InvokeOptions, ToolCallRecord } from './ToolInvoker.js';
+
+export interface CallTrace {
+  readonly span: Span;
+  /** The active context with the call's span in it: the tool runs inside it. */
+  readonly context: Context;
+}
+
+/**
+ * One span `tool.{name}` per call (GenAI `execute_tool` conventions) and two log lines
+ * with the same ids: "started" at debug, "finished" at info. Only ids, outcome, codes,
+ * counts and durations go on them: never arguments, results or secrets.
+ */
+export interface CallTelemetry {
+  start(toolName: string, options: InvokeOptions): CallTrace;
+  finish(call: CallTrace, record: ToolCallRecord, options: InvokeOptions): void;
+}
+
+export function createCallTelemetry(tracer: Tracer, logger: winston.Logger): CallTelemetry {
+  return {
+    start(toolName, options) {
+      const parent = context.active();
+      const span = tracer.startSpan(`tool.${toolName}`, undefined, parent);
+      if (span.isRecording()) {
+        span.setAttribute('gen_ai.operation.name', 'execute_tool');
+        span.setAttribute('gen_ai.tool.name', toolName);
+        span.setAttribute('request_id', options.requestId);
+        if (options.sessionId !== null) span.setAttribute('session_id', options.sessionId);
+        span.setAttribute('tool_name', toolName);
+      }
+      try {
+        if (logger.isLevelEnabled('debug')) {
+          logger.debug('tool call started', {
+            request_id: options.requestId,
+            session_id: options.sessionId,
+            tool_name: toolName,
+          });
+        }
+      } catch {
+        // A failing log transport must not fail the call it reports.
+      }
+      return { span, context: trace.setSpan(parent, span) };
+    },
+
+    finish({ span }, record, options) {
+      if (span.isRecording()) {
+        span.setAttribute('toolhost.attempts', record.attempts);
+        span.setAttribute('toolhost.outcome', record.outcome);
+        if (record.errorCode !== null) {
+          span.setAttribute('error.type', record.errorCode);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: record.errorCode });
+        }
+      }
+      span.end();
+      try {
+        if (logger.isLevelEnabled('info')) {
+          logger.info('tool call finished', {
+            request_id: options.requestId,
+            session_id: options.sessionId,
+            tool_name: record.tool,
+            outcome: record.outcome,
+            error_code: record.errorCode,
+            attempts: record.attempts,
+            duration_ms: record.durationMs,
+          });
+        }
+      } catch {
+        // As above.
+      }
+    },
+  };
+}

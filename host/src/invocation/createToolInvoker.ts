@@ -1,0 +1,89 @@
+import type { Tracer } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
+import { fail, type JsonObject, type ToolResult } from '@toolhost/plugin-sdk';
+import type winston from 'winston';
+import type { RegisteredTool } from '../plugins/RegisteredTool.js';
+import { createCallTelemetry } from './callTelemetry.js';
+import { systemClock, type Clock } from './Clock.js';
+import { createToolPipeline, type ToolPipeline } from './createToolPipeline.js';
+import { DeadlineQueue } from './DeadlineQueue.js';
+import { failureFromError } from './failureFromError.js';
+import type { PendingCall } from './Policy.js';
+import type { CircuitStateName, InvokeOptions, Invocation, ToolInvoker } from './ToolInvoker.js';
+
+export interface ToolInvokerDeps {
+  lookup(name: string): RegisteredTool | undefined;
+  tracer: Tracer;
+  logger: winston.Logger;
+  /** Durations and deadlines; defaults to `performance.now()`. Must move with the timers. */
+  clock?: Clock;
+  /** Retry jitter; defaults to Math.random. */
+  random?: () => number;
+}
+
+const roundMs = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/**
+ * The call wrapper (DESIGN section 6). Per RegisteredTool object it keeps validators,
+ * bulkhead and breaker in a WeakMap, so a reloaded plugin (a new RegisteredTool) starts
+ * afresh and the old state goes with the old object.
+ */
+export function createToolInvoker(deps: ToolInvokerDeps): ToolInvoker {
+  const clock = deps.clock ?? systemClock;
+  const telemetry = createCallTelemetry(deps.tracer, deps.logger);
+  const pipelines = new WeakMap<RegisteredTool, ToolPipeline>();
+  const queues = new Map<number, DeadlineQueue>();
+  const pipelineDeps = {
+    logger: deps.logger,
+    deadlines(timeoutMs: number): DeadlineQueue {
+      let queue = queues.get(timeoutMs);
+      if (queue === undefined) queues.set(timeoutMs, (queue = new DeadlineQueue(timeoutMs, clock)));
+      return queue;
+    },
+    ...(deps.random && { random: deps.random }),
+  };
+
+  function pipelineOf(tool: RegisteredTool): ToolPipeline {
+    let pipeline = pipelines.get(tool);
+    if (pipeline === undefined) pipelines.set(tool, (pipeline = createToolPipeline(tool, pipelineDeps)));
+    return pipeline;
+  }
+
+  function runPipeline(call: PendingCall): Promise<ToolResult> {
+    return pipelineOf(call.tool).run(call);
+  }
+
+  return {
+    async invoke(name: string, input: JsonObject, options: InvokeOptions): Promise<Invocation> {
+      const started = clock.now();
+      const trace = telemetry.start(name, options);
+      let call: PendingCall | null = null;
+      let result: ToolResult;
+      try {
+        const tool = deps.lookup(name);
+        if (tool === undefined) {
+          result = fail(`Tool '${name}' is not registered`, 'not_found');
+        } else {
+          call = { tool, input, options, attempt: 1, attempts: 0, deadline: null };
+          result = await context.with(trace.context, runPipeline, undefined, call);
+        }
+      } catch (error) {
+        result = failureFromError(error);
+      }
+      const record = {
+        tool: name,
+        outcome: result.success ? ('success' as const) : ('failure' as const),
+        errorCode: result.success ? null : (result.errorCode ?? 'internal'),
+        attempts: call?.attempts ?? 0,
+        durationMs: roundMs(clock.now() - started),
+      };
+      telemetry.finish(trace, record, options);
+      return { result, record };
+    },
+
+    circuitState(name: string): CircuitStateName {
+      const tool = deps.lookup(name);
+      return (tool && pipelines.get(tool)?.breaker.state) ?? 'closed';
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { checkManifest, type Manifest } from '@toolhost/plugin-sdk';
+
+/** One file of the manifests dir: parsed and valid, or the reason it is refused. */
+export type ManifestEntry =
+  | { name: string; file: string; hash: string; manifest: Manifest; error: null }
+  | { name: string; file: string; hash: string; manifest: null; error: string };
+
+/** Reads and validates one manifest file; the plugin name must match the file name. */
+export async function readManifestFile(file: string): Promise<ManifestEntry> {
+  const name = basename(file, '.json');
+  const refuse = (hash: string, details: string): ManifestEntry => ({
+    name,
+    file,
+    hash,
+    manifest: null,
+    error: `Manifest ${file} is invalid: ${details}`,
+  });
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    return refuse('', `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const hash = createHash('sha256').update(text).digest('hex');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return refuse(hash, `not valid JSON (${(error as Error).message})`);
+  }
+  const checked = checkManifest(value);
+  if (!checked.ok) return refuse(hash, checked.errors.join('; '));
+  if (checked.manifest.name !== name) {
+    return refuse(hash, `field "name" must match the file name ("${name}")`);
+  }
+  return { name, file, hash, manifest: checked.manifest, error: null };
+}
+
+/** Reads every `*.json` in the manifests dir (a missing dir holds no manifests). */
+export async function readManifests(dir: string): Promise<ManifestEntry[]> {
+  let files: string[];
+  try {
+    files = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const names = files.filter((f) => f.endsWith('.json') && !f.startsWith('.')).sort();
+  return Promise.all(names.map((f) => readManifestFile(join(dir, f))));
+}

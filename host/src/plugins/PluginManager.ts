@@ -1,0 +1,163 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { Logger } from 'winston';
+import { ToolhostError } from '@toolhost/plugin-sdk';
+import type { Settings } from '../config/Settings.js';
+import { applyPluginFlags } from '../manifests/applyPluginFlags.js';
+import { readManifests, type ManifestEntry } from '../manifests/readManifests.js';
+import { writeManifestEnabled } from '../manifests/writeManifestEnabled.js';
+import { createManifestPluginFactory } from './createManifestPluginFactory.js';
+import type { PluginAdmin, PluginStatus } from './PluginStatus.js';
+import type { PluginRegistration, ToolRegistry } from './ToolRegistry.js';
+
+export interface PluginManagerOptions {
+  settings: Pick<Settings, 'manifestsDir' | 'pluginsDir' | 'pluginFlags'>;
+  registry: ToolRegistry;
+  logger: Logger;
+  /** Fallback rescan for file systems whose change events are unreliable. */
+  pollIntervalMs?: number;
+}
+
+/**
+ * Keeps the registry in step with the manifests dir: new, edited, enabled, disabled
+ * and removed manifests take effect while the host runs. Admin enable/disable edit the
+ * manifest file, so the change survives a restart.
+ */
+export class PluginManager implements PluginAdmin {
+  readonly #options: PluginManagerOptions;
+  readonly #known = new Map<string, { hash: string; file: string }>();
+  #running: Promise<void> | null = null;
+  #again = false;
+  #watcher: FSWatcher | null = null;
+  #debounce: NodeJS.Timeout | undefined;
+  #poll: NodeJS.Timeout | undefined;
+
+  constructor(options: PluginManagerOptions) {
+    this.#options = options;
+  }
+
+  /** Applies the manifests dir as it is now; concurrent calls coalesce. */
+  sync(): Promise<void> {
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = (async () => {
+      do {
+        this.#again = false;
+        await this.#syncOnce();
+      } while (this.#again);
+    })().finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
+  }
+
+  /** Watches the manifests dir (and rescans every pollIntervalMs as a fallback). */
+  async watch(): Promise<void> {
+    const { manifestsDir } = this.#options.settings;
+    await mkdir(manifestsDir, { recursive: true });
+    const schedule = () => {
+      clearTimeout(this.#debounce);
+      this.#debounce = setTimeout(() => void this.#syncLogged(), 15);
+    };
+    this.#watcher = watch(manifestsDir, schedule);
+    this.#watcher.on('error', (error) =>
+      this.#options.logger.warn('manifest watcher failed', { error: error.message }),
+    );
+    this.#poll = setInterval(() => void this.#syncLogged(), this.#options.pollIntervalMs ?? 1_000);
+    this.#poll.unref();
+  }
+
+  async close(): Promise<void> {
+    this.#watcher?.close();
+    clearTimeout(this.#debounce);
+    clearInterval(this.#poll);
+    await this.#running;
+  }
+
+  list(): PluginStatus[] {
+    return this.#options.registry.statuses();
+  }
+
+  enable(name: string): Promise<PluginStatus> {
+    return this.#setEnabled(name, true);
+  }
+
+  disable(name: string): Promise<PluginStatus> {
+    return this.#setEnabled(name, false);
+  }
+
+  /** Re-imports the plugin from its current manifest, even if nothing changed. */
+  async reload(name: string): Promise<PluginStatus> {
+    this.#require(name);
+    this.#known.delete(name);
+    await this.sync();
+    return this.#options.registry.status(name);
+  }
+
+  async #setEnabled(name: string, enabled: boolean): Promise<PluginStatus> {
+    const { file } = this.#require(name);
+    await writeManifestEnabled(file, enabled);
+    await this.sync();
+    return this.#options.registry.status(name);
+  }
+
+  #require(name: string): { hash: string; file: string } {
+    const known = this.#known.get(name);
+    if (!known) throw new ToolhostError('TOOLHOST_ERR_PLUGIN_UNKNOWN', { plugin: name });
+    return known;
+  }
+
+  async #syncLogged(): Promise<void> {
+    try {
+      await this.sync();
+    } catch (error) {
+      this.#options.logger.error('manifest sync failed', { error: (error as Error).message });
+    }
+  }
+
+  async #syncOnce(): Promise<void> {
+    const entries = await readManifests(this.#options.settings.manifestsDir);
+    const seen = new Set(entries.map((e) => e.name));
+    const changed = entries.filter((e) => this.#known.get(e.name)?.hash !== e.hash);
+    const removed = [...this.#known.keys()].filter((name) => !seen.has(name));
+    await Promise.all([
+      ...changed.map((entry) => this.#apply(entry)),
+      ...removed.map(async (name) => {
+        this.#known.delete(name);
+        await this.#options.registry.unregister(name);
+        this.#options.logger.info('plugin manifest removed', { plugin: name });
+      }),
+    ]);
+  }
+
+  async #apply(entry: ManifestEntry): Promise<void> {
+    const { registry, logger, settings } = this.#options;
+    this.#known.set(entry.name, { hash: entry.hash, file: entry.file });
+    if (entry.manifest === null) {
+      logger.error('plugin manifest refused', { plugin: entry.name, error: entry.error });
+      await registry.replace(entry.name, null, {
+        enabled: false,
+        manifestFile: entry.file,
+        isolation: 'inline',
+        note: entry.error,
+      });
+      return;
+    }
+    const { manifest } = entry;
+    const effective = applyPluginFlags(manifest.name, manifest.enabled, settings.pluginFlags);
+    const registration: PluginRegistration = {
+      enabled: effective.enabled,
+      manifestFile: entry.file,
+      isolation: manifest.isolation ?? 'inline',
+      note: effective.forcedBy ? `forced ${effective.enabled ? 'on' : 'off'} by ${effective.forcedBy}` : null,
+    };
+    const status = await registry.replace(
+      manifest.name,
+      createManifestPluginFactory(manifest, settings.pluginsDir),
+      registration,
+    );
+    logger.info('plugin manifest applied', { plugin: manifest.name, state: status.state, error: status.error });
+  }
+}

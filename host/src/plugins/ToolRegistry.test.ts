@@ -1,0 +1,122 @@
+import 'reflect-metadata';
+import { container, type DependencyContainer } from 'tsyringe';
+import { describe, expect, it } from 'vitest';
+import { BaseTool, definePlugin, ok, type ToolResult } from '@toolhost/plugin-sdk';
+import { createCapturingLogger } from '../../../test/support/capturingLogger.js';
+import { resolvePolicy } from '../invocation/resolvePolicy.js';
+import { InlineRuntime } from './InlineRuntime.js';
+import { ToolRegistry, type PluginFactory, type PluginRegistration } from './ToolRegistry.js';
+
+const DEPS_TOKEN = Symbol('deps');
+
+class Counter extends BaseTool {
+  cleanedUp = false;
+  async count(): Promise<ToolResult> {
+    return ok({ n: 1 });
+  }
+  override async cleanup(): Promise<void> {
+    this.cleanedUp = true;
+  }
+}
+
+function factory(name: string, seen: DependencyContainer[] = [], version = '1.0.0'): PluginFactory {
+  const plugin = definePlugin({
+    name,
+    tools: { count: { description: 'counts', inputSchema: { type: 'object' } } },
+    create: (ctx) => new Counter(ctx),
+  });
+  return async (deps) => {
+    seen.push(deps);
+    const runtime = new InlineRuntime(plugin, { pluginName: name } as never);
+    await runtime.start();
+    return { plugin, runtime, isolation: 'inline', policy: resolvePolicy(), version };
+  };
+}
+
+const on: PluginRegistration = { enabled: true, manifestFile: null, isolation: 'inline' };
+const off: PluginRegistration = { ...on, enabled: false };
+
+function newRegistry() {
+  const { logger, lines } = createCapturingLogger();
+  return { registry: new ToolRegistry({ logger }), lines };
+}
+
+describe('ToolRegistry', () => {
+  it('creates only the enabled plugins, handing each factory the dependencies', async () => {
+    const { registry } = newRegistry();
+    const seen: DependencyContainer[] = [];
+    registry.register('alpha', factory('alpha', seen), on);
+    registry.register('beta', factory('beta', seen), off);
+    const deps = container.createChildContainer();
+    deps.register(DEPS_TOKEN, { useValue: 'the database' });
+
+    const statuses = await registry.createTools({ drainTimeoutMs: 100 }, deps);
+
+    expect(registry.list().map((t) => t.name)).toEqual(['alpha.count']);
+    expect(seen).toEqual([deps]);
+    expect(seen[0]?.resolve(DEPS_TOKEN)).toBe('the database');
+    expect(statuses.map((s) => [s.name, s.state])).toEqual([
+      ['alpha', 'enabled'],
+      ['beta', 'disabled'],
+    ]);
+    expect(registry.get('alpha.count')).toMatchObject({ pluginName: 'alpha', toolName: 'count' });
+    expect(registry.get('beta.count')).toBeUndefined();
+  });
+
+  it('refuses a second registration under the same name', () => {
+    const { registry } = newRegistry();
+    registry.register('alpha', factory('alpha'), on);
+    expect(() => registry.register('alpha', factory('alpha'), on)).toThrow(
+      "register() called twice for plugin 'alpha'",
+    );
+  });
+
+  it('enable and disable switch the tools on and off and run cleanup', async () => {
+    const { registry } = newRegistry();
+    registry.register('alpha', factory('alpha'), off);
+    await registry.createTools({ drainTimeoutMs: 100 }, container.createChildContainer());
+    expect(registry.has('alpha.count')).toBe(false);
+
+    await registry.enable('alpha');
+    const runtime = registry.started('alpha')?.runtime;
+    expect(registry.has('alpha.count')).toBe(true);
+
+    const status = await registry.disable('alpha');
+    expect(status.state).toBe('disabled');
+    expect(registry.has('alpha.count')).toBe(false);
+    await expect(runtime?.health()).resolves.toEqual({ healthy: false });
+  });
+
+  it('reports a factory that throws as failed, with its message', async () => {
+    const { registry, lines } = newRegistry();
+    registry.register('broken', async () => Promise.reject(new Error('no such module')), on);
+    const [status] = await registry.createTools({ drainTimeoutMs: 100 }, container.createChildContainer());
+    expect(status).toMatchObject({ name: 'broken', state: 'failed', error: 'no such module' });
+    expect(lines.some((l) => l.level === 'error' && l.plugin === 'broken')).toBe(true);
+  });
+
+  it('replace starts the new version beside the old one and keeps the old one if the new fails', async () => {
+    const { registry } = newRegistry();
+    registry.register('alpha', factory('alpha', [], '1.0.0'), on);
+    await registry.createTools({ drainTimeoutMs: 100 }, container.createChildContainer());
+    const v1 = registry.get('alpha.count');
+
+    await registry.replace('alpha', async () => Promise.reject(new Error('v2 is broken')), on);
+    expect(registry.get('alpha.count')).toBe(v1);
+    expect(registry.status('alpha')).toMatchObject({
+      state: 'enabled',
+      version: '1.0.0',
+      error: 'v2 is broken (still serving the previous version)',
+    });
+
+    await registry.replace('alpha', factory('alpha', [], '2.0.0'), on);
+    expect(registry.get('alpha.count')).not.toBe(v1);
+    expect(registry.status('alpha')).toMatchObject({ state: 'enabled', version: '2.0.0', error: null });
+    await expect(v1?.runtime.health()).resolves.toEqual({ healthy: false });
+  });
+
+  it('unknown plugins are refused with a coded error', async () => {
+    const { registry } = newRegistry();
+    await expect(registry.enable('ghost')).rejects.toMatchObject({ code: 'TOOLHOST_ERR_PLUGIN_UNKNOWN' });
+  });
+});

@@ -1,0 +1,259 @@
+import type { DependencyContainer } from 'tsyringe';
+import type { Logger } from 'winston';
+import { ToolhostError, type Isolation, type ToolhostPlugin } from '@toolhost/plugin-sdk';
+import type { Settings } from '../config/Settings.js';
+import type { ResolvedPolicy } from '../invocation/ResolvedPolicy.js';
+import type { PluginRuntime } from './PluginRuntime.js';
+import type { PluginState, PluginStatus } from './PluginStatus.js';
+import type { RegisteredTool } from './RegisteredTool.js';
+
+/** A plugin whose runtime has started and whose tools can be served. */
+export interface StartedPlugin {
+  plugin: ToolhostPlugin;
+  runtime: PluginRuntime;
+  isolation: Isolation;
+  policy: ResolvedPolicy;
+  version: string | null;
+}
+
+/** Loads and starts a plugin from the root container's dependencies. */
+export type PluginFactory = (deps: DependencyContainer) => Promise<StartedPlugin>;
+
+export interface PluginRegistration {
+  /** Whether it should run, after any ENABLE_* override. */
+  enabled: boolean;
+  manifestFile: string | null;
+  isolation: Isolation;
+  /** Shown while enabled is false because a flag forced it off, or a manifest problem. */
+  note?: string | null;
+}
+
+interface Entry {
+  name: string;
+  factory: PluginFactory | null;
+  registration: PluginRegistration;
+  state: PluginState;
+  error: string | null;
+  started: StartedPlugin | null;
+  tools: RegisteredTool[];
+  updatedAt: Date;
+  queue: Promise<unknown>;
+}
+
+export interface ToolRegistryOptions {
+  logger: Logger;
+  now?: () => Date;
+}
+
+/**
+ * Every plugin the host knows and every tool it serves. Operations on one plugin run
+ * one at a time; `disable` unregisters its tools first, then drains in-flight calls
+ * and runs `cleanup()`.
+ */
+export class ToolRegistry {
+  readonly #entries = new Map<string, Entry>();
+  readonly #tools = new Map<string, RegisteredTool>();
+  readonly #logger: Logger;
+  readonly #now: () => Date;
+  #deps: DependencyContainer | null = null;
+  #drainTimeoutMs = 10_000;
+
+  constructor(options: ToolRegistryOptions) {
+    this.#logger = options.logger;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** @throws Error when `name` is registered already. */
+  register(name: string, factory: PluginFactory | null, registration: PluginRegistration): void {
+    if (this.#entries.has(name)) throw new Error(`register() called twice for plugin '${name}'`);
+    this.#entries.set(name, {
+      name,
+      factory,
+      registration,
+      state: 'disabled',
+      error: factory === null ? (registration.note ?? null) : null,
+      started: null,
+      tools: [],
+      updatedAt: this.#now(),
+      queue: Promise.resolve(),
+    });
+    if (factory === null) this.#entry(name).state = 'failed';
+  }
+
+  /** Starts every registered plugin that should run; failures are reported, not thrown. */
+  async createTools(settings: Pick<Settings, 'drainTimeoutMs'>, deps: DependencyContainer): Promise<PluginStatus[]> {
+    this.#deps = deps;
+    this.#drainTimeoutMs = settings.drainTimeoutMs;
+    await Promise.all(
+      [...this.#entries.values()]
+        .filter((entry) => entry.registration.enabled && entry.factory !== null)
+        .map((entry) => this.enable(entry.name)),
+    );
+    return this.statuses();
+  }
+
+  get(tool: string): RegisteredTool | undefined {
+    return this.#tools.get(tool);
+  }
+
+  has(tool: string): boolean {
+    return this.#tools.has(tool);
+  }
+
+  list(): RegisteredTool[] {
+    return [...this.#tools.values()];
+  }
+
+  knows(name: string): boolean {
+    return this.#entries.has(name);
+  }
+
+  status(name: string): PluginStatus {
+    const entry = this.#entry(name);
+    return {
+      name,
+      state: entry.state,
+      manifestFile: entry.registration.manifestFile,
+      version: entry.started?.version ?? null,
+      isolation: entry.registration.isolation,
+      tools: entry.tools.map((t) => t.name),
+      error: entry.error,
+      updatedAt: entry.updatedAt.toISOString(),
+    };
+  }
+
+  statuses(): PluginStatus[] {
+    return [...this.#entries.keys()].sort().map((name) => this.status(name));
+  }
+
+  started(name: string): StartedPlugin | null {
+    return this.#entries.get(name)?.started ?? null;
+  }
+
+  /** Starts the plugin and serves its tools; a failure leaves it `failed` with the reason. */
+  enable(name: string): Promise<PluginStatus> {
+    return this.#serial(name, async (entry) => {
+      entry.registration = { ...entry.registration, enabled: true };
+      if (entry.state === 'enabled') return;
+      await this.#start(entry, null);
+    });
+  }
+
+  /** Stops serving the plugin's tools, drains its in-flight calls, runs `cleanup()`. */
+  disable(name: string): Promise<PluginStatus> {
+    return this.#serial(name, async (entry) => {
+      entry.registration = { ...entry.registration, enabled: false };
+      await this.#stop(entry);
+      entry.error = entry.registration.note ?? null;
+    });
+  }
+
+  /**
+   * Swaps in a new factory (an edited manifest, a new version). When it should run, the
+   * new version starts beside the old one, takes over its tools, then the old one drains.
+   * If the new version fails to start, the old one keeps serving and the error is shown.
+   */
+  replace(name: string, factory: PluginFactory | null, registration: PluginRegistration): Promise<PluginStatus> {
+    if (!this.#entries.has(name)) {
+      this.register(name, factory, { ...registration, enabled: false });
+      return registration.enabled && factory ? this.enable(name) : Promise.resolve(this.status(name));
+    }
+    return this.#serial(name, async (entry) => {
+      if (factory === null) {
+        // A refused manifest: keep whatever runs, report why the new one is not used.
+        entry.error = registration.note ?? 'manifest refused';
+        if (entry.state !== 'enabled') entry.state = 'failed';
+        return;
+      }
+      entry.factory = factory;
+      entry.registration = registration;
+      if (!registration.enabled) {
+        await this.#stop(entry);
+        entry.error = registration.note ?? null;
+        return;
+      }
+      await this.#start(entry, entry.state === 'enabled' ? entry.started : null);
+    });
+  }
+
+  /** Disables and forgets the plugin (its manifest was removed). */
+  async unregister(name: string): Promise<void> {
+    if (!this.#entries.has(name)) return;
+    await this.disable(name);
+    this.#entries.delete(name);
+  }
+
+  /** Disables every plugin, draining in-flight calls (host shutdown). */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.#entries.keys()].map((name) => this.disable(name)));
+  }
+
+  #entry(name: string): Entry {
+    const entry = this.#entries.get(name);
+    if (!entry) throw new ToolhostError('TOOLHOST_ERR_PLUGIN_UNKNOWN', { plugin: name });
+    return entry;
+  }
+
+  #serial(name: string, op: (entry: Entry) => Promise<void>): Promise<PluginStatus> {
+    const entry = this.#entries.get(name);
+    if (!entry) return Promise.reject(new ToolhostError('TOOLHOST_ERR_PLUGIN_UNKNOWN', { plugin: name }));
+    const run = entry.queue.then(() => op(entry)).then(() => {
+      entry.updatedAt = this.#now();
+      return this.status(name);
+    });
+    entry.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #start(entry: Entry, previous: StartedPlugin | null): Promise<void> {
+    if (entry.factory === null) return;
+    if (this.#deps === null) throw new Error('createTools() must run before plugins are enabled');
+    if (previous === null) entry.state = 'loading';
+    let started: StartedPlugin;
+    try {
+      started = await entry.factory(this.#deps);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      entry.error = previous ? `${message} (still serving the previous version)` : message;
+      if (previous === null) entry.state = 'failed';
+      this.#logger.error('plugin failed to start', { plugin: entry.name, error: message });
+      return;
+    }
+    const oldTools = entry.tools;
+    entry.tools = Object.entries(started.plugin.tools).map(([toolName, spec]) => ({
+      name: `${entry.name}.${toolName}`,
+      pluginName: entry.name,
+      toolName,
+      spec,
+      isolation: started.isolation,
+      policy: started.policy,
+      runtime: started.runtime,
+    }));
+    for (const tool of oldTools) this.#tools.delete(tool.name);
+    for (const tool of entry.tools) this.#tools.set(tool.name, tool);
+    entry.started = started;
+    entry.state = 'enabled';
+    entry.error = null;
+    this.#logger.info('plugin enabled', { plugin: entry.name, tools: entry.tools.length, version: started.version });
+    if (previous) await previous.runtime.stop(this.#drainTimeoutMs);
+  }
+
+  async #stop(entry: Entry): Promise<void> {
+    const started = entry.started;
+    for (const tool of entry.tools) this.#tools.delete(tool.name);
+    entry.tools = [];
+    entry.started = null;
+    if (started === null) {
+      entry.state = entry.factory === null ? 'failed' : 'disabled';
+      return;
+    }
+    entry.state = 'draining';
+    try {
+      await started.runtime.stop(this.#drainTimeoutMs);
+    } catch (error) {
+      this.#logger.warn('plugin cleanup failed', { plugin: entry.name, error: (error as Error).message });
+    }
+    entry.state = 'disabled';
+    this.#logger.info('plugin disabled', { plugin: entry.name });
+  }
+}

@@ -1,0 +1,59 @@
+import { Ajv } from 'ajv';
+import { ToolhostError, type Manifest, type ToolhostPlugin } from '@toolhost/plugin-sdk';
+import { PluginContextFactory } from '../container/PluginContextFactory.js';
+import { TOKENS } from '../container/tokens.js';
+import { resolvePolicy } from '../invocation/resolvePolicy.js';
+import { importPlugin } from './importPlugin.js';
+import { InlineRuntime } from './InlineRuntime.js';
+import { readPluginPackage } from './readPluginPackage.js';
+import type { PluginFactory } from './ToolRegistry.js';
+
+function checkToolSchemas(plugin: ToolhostPlugin): void {
+  const ajv = new Ajv({ strict: false });
+  for (const [tool, spec] of Object.entries(plugin.tools)) {
+    for (const [field, schema] of [['inputSchema', spec.inputSchema], ['outputSchema', spec.outputSchema]] as const) {
+      if (schema === undefined) continue;
+      try {
+        ajv.compile(schema);
+      } catch (error) {
+        throw new ToolhostError('TOOLHOST_ERR_PLUGIN_INVALID', {
+          plugin: plugin.name,
+          details: `tool '${tool}' has an invalid ${field}: ${(error as Error).message}`,
+        });
+      }
+    }
+  }
+}
+
+/**
+ * The factory for a manifest-driven plugin: read its package, check its SDK range,
+ * import it, build its context in a child container, create and initialize it.
+ */
+export function createManifestPluginFactory(manifest: Manifest, pluginsDir: string): PluginFactory {
+  return async (root) => {
+    const pkg = await readPluginPackage(manifest, pluginsDir);
+    const plugin = await importPlugin(manifest.name, pkg);
+    checkToolSchemas(plugin);
+    const isolation = manifest.isolation ?? 'inline';
+    if (isolation !== 'inline') {
+      throw new ToolhostError('TOOLHOST_ERR_PLUGIN_LOAD_FAILED', {
+        plugin: manifest.name,
+        details: `isolation '${isolation}' is not available in this host yet; use 'inline'`,
+      });
+    }
+    const child = root.createChildContainer();
+    child.register(TOKENS.Manifest, { useValue: manifest });
+    const context = child.resolve(PluginContextFactory).create(plugin);
+    const runtime = new InlineRuntime(plugin, context);
+    try {
+      await runtime.start();
+    } catch (error) {
+      throw new ToolhostError(
+        'TOOLHOST_ERR_PLUGIN_LOAD_FAILED',
+        { plugin: manifest.name, details: `create/initialize threw: ${(error as Error).message}` },
+        { cause: error },
+      );
+    }
+    return { plugin, runtime, isolation, policy: resolvePolicy(manifest.policy), version: pkg.version };
+  };
+}

@@ -1,0 +1,161 @@
+import 'reflect-metadata';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'winston';
+import { createMemoryCacheBackend } from './cache/createMemoryCacheBackend.js';
+import { createRedisCacheBackend } from './cache/createRedisCacheBackend.js';
+import type { CacheBackend } from './cache/CacheBackend.js';
+import { maskSettings } from './config/maskSettings.js';
+import type { Settings } from './config/Settings.js';
+import { createRootContainer } from './container/createRootContainer.js';
+import type { Database } from './db/Database.js';
+import { openDatabase } from './db/openDatabase.js';
+import { createApp } from './http/createApp.js';
+import type { ReadinessReport } from './http/HttpDeps.js';
+import { startHttpServer } from './http/startHttpServer.js';
+import { createToolInvoker } from './invocation/createToolInvoker.js';
+import type { ToolInvoker } from './invocation/ToolInvoker.js';
+import { applyPluginFlags } from './manifests/applyPluginFlags.js';
+import { BUILTIN_PLUGINS } from './plugins/builtinPlugins.js';
+import { createManifestPluginFactory } from './plugins/createManifestPluginFactory.js';
+import { describeTools } from './plugins/describeTools.js';
+import { PluginManager } from './plugins/PluginManager.js';
+import { ToolRegistry } from './plugins/ToolRegistry.js';
+import { closeRedisClient, createRedisClient } from './redis/createRedisClient.js';
+import { createLogger } from './telemetry/createLogger.js';
+import { createTracing, type Tracing } from './telemetry/createTracing.js';
+
+export interface StartHostOptions {
+  logger?: Logger;
+  tracing?: Tracing;
+}
+
+/** A running host; `stop()` drains HTTP requests and tool calls, then closes every service. */
+export interface Host {
+  readonly settings: Settings;
+  readonly url: string;
+  readonly logger: Logger;
+  readonly registry: ToolRegistry;
+  readonly plugins: PluginManager | null;
+  readonly invoker: ToolInvoker;
+  readonly database: Database;
+  readiness(): Promise<ReadinessReport>;
+  stop(): Promise<void>;
+}
+
+async function check(probe: () => Promise<void>): Promise<{ ok: boolean; detail?: string }> {
+  try {
+    await probe();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, detail: (error as Error).message };
+  }
+}
+
+/**
+ * Boots the host (DESIGN section 6): settings → services → root container → plugins
+ * from manifests (or the built-ins in legacy mode) → the call wrapper → HTTP.
+ */
+export async function startHost(settings: Settings, options: StartHostOptions = {}): Promise<Host> {
+  const logger = options.logger ?? createLogger(settings.logLevel);
+  logger.info('toolhost starting', { settings: maskSettings(settings) });
+  const tracing = options.tracing ?? createTracing({ otlpEndpoint: settings.otlpEndpoint });
+  const cleanups: Array<() => Promise<void>> = [() => tracing.shutdown()];
+  const closeAll = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((error: unknown) =>
+        logger.warn('shutdown step failed', { error: (error as Error).message }),
+      );
+    }
+  };
+  try {
+    const database = await openDatabase(settings.databaseUrl);
+    cleanups.push(() => database.close());
+    let redis: Redis | null = null;
+    let cache: CacheBackend;
+    if (settings.redisUrl) {
+      const client = await createRedisClient(settings.redisUrl, logger);
+      redis = client;
+      cleanups.push(() => closeRedisClient(client));
+      cache = createRedisCacheBackend(client);
+    } else {
+      cache = createMemoryCacheBackend();
+    }
+    cleanups.push(() => cache.close());
+
+    const root = createRootContainer({ settings, logger, database, cache, tracer: tracing.tracer });
+    const registry = new ToolRegistry({ logger });
+    cleanups.push(() => registry.stopAll());
+    await registry.createTools(settings, root);
+
+    let plugins: PluginManager | null = null;
+    if (settings.registryMode === 'legacy') {
+      for (const manifest of BUILTIN_PLUGINS) {
+        const effective = applyPluginFlags(manifest.name, manifest.enabled, settings.pluginFlags);
+        registry.register(manifest.name, createManifestPluginFactory(manifest, settings.pluginsDir), {
+          enabled: effective.enabled,
+          manifestFile: null,
+          isolation: manifest.isolation ?? 'inline',
+          note: effective.forcedBy ? `forced off by ${effective.forcedBy}` : null,
+        });
+        if (effective.enabled) await registry.enable(manifest.name);
+      }
+      logger.info('legacy registry mode: built-in plugins wired statically, manifests ignored');
+    } else {
+      const manager = new PluginManager({ settings, registry, logger });
+      plugins = manager;
+      await manager.sync();
+      if (settings.watchManifests) await manager.watch();
+      cleanups.push(() => manager.close());
+    }
+
+    const invoker = createToolInvoker({ lookup: (name) => registry.get(name), tracer: tracing.tracer, logger });
+    const readiness = async (): Promise<ReadinessReport> => {
+      const checks: ReadinessReport['checks'] = {
+        database: await check(() => database.ping()),
+        cache: await check(() => cache.ping()),
+      };
+      if (redis) checks['redis'] = checks['cache'] ?? { ok: false };
+      return {
+        ready: Object.values(checks).every((c) => c.ok),
+        checks,
+        plugins: registry.statuses(),
+      };
+    };
+    const admin = plugins ?? {
+      list: () => registry.statuses(),
+      enable: (name: string) => registry.enable(name),
+      disable: (name: string) => registry.disable(name),
+      reload: (name: string) => registry.disable(name).then(() => registry.enable(name)),
+    };
+    const app = createApp({
+      settings,
+      logger,
+      tools: {
+        list: () => describeTools(registry.list(), registry.statuses(), invoker),
+        has: (name) => registry.has(name),
+      },
+      invoker,
+      plugins: admin,
+      readiness,
+    });
+    const server = await startHttpServer(app, { host: settings.host, port: settings.port });
+    cleanups.push(() => server.close(settings.drainTimeoutMs));
+    logger.info('toolhost listening', { url: server.url, tools: registry.list().length });
+
+    let stopping: Promise<void> | null = null;
+    return {
+      settings,
+      url: server.url,
+      logger,
+      registry,
+      plugins,
+      invoker,
+      database,
+      readiness,
+      stop: () => (stopping ??= closeAll().then(() => logger.info('toolhost stopped'))),
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,89 @@
+import { createRequire } from 'node:module';
+import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { AlwaysOffSampler, BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+
+export interface TracingSettings {
+  /** Base OTLP/HTTP URL (`http://collector:4318`); null keeps spans in the process. */
+  otlpEndpoint: string | null;
+  serviceName?: string;
+}
+
+export interface Tracing {
+  readonly tracer: Tracer;
+  /** Flushes pending spans and releases the global OpenTelemetry registrations. */
+  shutdown(): Promise<void>;
+}
+
+export const TRACER_NAME = '@toolhost/host';
+
+// The Node SDK and the OTLP exporter take about half a second to load: only pay for them
+// when spans are exported.
+const require = createRequire(import.meta.url);
+
+function tracesUrl(endpoint: string): string {
+  return `${endpoint.replace(/\/+$/, '')}/v1/traces`;
+}
+
+function releaseGlobals(): void {
+  trace.disable();
+  context.disable();
+  propagation.disable();
+}
+
+function exportingTracing(endpoint: string, serviceName: string): Tracing {
+  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { OTLPTraceExporter } =
+    require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+  const sdk = new NodeSDK({
+    serviceName,
+    spanProcessors: [
+      new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: tracesUrl(endpoint) }) }),
+    ],
+    // Without these NodeSDK would also start OTLP metric and log exporters.
+    metricReaders: [],
+    logRecordProcessors: [],
+  });
+  sdk.start(); // registers the AsyncLocalStorage context manager, W3C propagation and the provider
+  return {
+    tracer: trace.getTracer(TRACER_NAME),
+    async shutdown() {
+      try {
+        await sdk.shutdown();
+      } finally {
+        releaseGlobals();
+      }
+    },
+  };
+}
+
+/**
+ * Without an endpoint spans are still created, with real trace and span ids that audit
+ * rows and child spans can refer to, but they are not sampled: nothing would read their
+ * attributes, so recording them would be wasted work on every call.
+ */
+function localTracing(): Tracing {
+  const provider = new TracerProvider({ sampler: new AlwaysOffSampler() });
+  const ownsContext = context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const ownsProvider = trace.setGlobalTracerProvider(provider);
+  return {
+    tracer: provider.getTracer(TRACER_NAME),
+    async shutdown() {
+      await provider.shutdown();
+      if (ownsProvider) trace.disable();
+      if (ownsContext) context.disable();
+    },
+  };
+}
+
+/**
+ * The host's tracing: an AsyncLocalStorage context manager (so spans nest across
+ * `await`) and a tracer provider; with `otlpEndpoint`, the Node SDK exporting over
+ * OTLP/HTTP in batches.
+ */
+export function createTracing(settings: TracingSettings): Tracing {
+  const serviceName = settings.serviceName ?? 'toolhost';
+  return settings.otlpEndpoint === null
+    ? localTracing()
+    : exportingTracing(settings.otlpEndpoint, serviceName);
+}
