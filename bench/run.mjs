@@ -1,2 +1,224 @@
-// No benchmark exists yet: the first one arrives with the host runtime (call wrapper vs MCP SDK).
-console.log('toolhost bench: no benchmarks yet; the host runtime brings the first one.');
+// toolhost benchmarks (DESIGN section 14). Run with `npm run bench`, which builds first:
+// this script imports the compiled host from host/dist and spawns nothing.
+//
+// P1: a no-op tool called (a) directly, (b) through the full inline call wrapper
+// (policies, validation, a recorded span, the "finished" log line at the default level)
+// and (c) through the MCP TypeScript SDK's in-memory client/server pair, all in this one
+// process and interleaved round by round so machine noise hits every case alike.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = (path) => new URL(`../host/dist/${path}`, import.meta.url);
+
+for (const path of ['invocation/createToolInvoker.js', 'plugins/InlineRuntime.js']) {
+  if (!existsSync(dist(path))) {
+    console.error(`bench: host/dist/${path} is missing; run \`npm run build\` first.`);
+    process.exit(1);
+  }
+}
+
+const { createToolInvoker } = await import(dist('invocation/createToolInvoker.js'));
+const { resolvePolicy } = await import(dist('invocation/resolvePolicy.js'));
+const { InlineRuntime } = await import(dist('plugins/InlineRuntime.js'));
+const { createLogger } = await import(dist('telemetry/createLogger.js'));
+const { createTracing } = await import(dist('telemetry/createTracing.js'));
+const { BaseTool, definePlugin, ok } = await import('@toolhost/plugin-sdk');
+const { McpServer } = await import('@modelcontextprotocol/sdk/server/mcp.js');
+const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+const { InMemoryTransport } = await import('@modelcontextprotocol/sdk/inMemory.js');
+const { z } = await import('zod');
+
+const WARMUP = Number(process.env['BENCH_WARMUP'] ?? 5_000);
+const CALLS = Number(process.env['BENCH_CALLS'] ?? 20_000);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 10);
+const P1_TARGET = 0.5;
+
+// ---------------------------------------------------------------- (a) direct
+class NoopTool extends BaseTool {
+  async noop(input) {
+    return ok({ n: input.n });
+  }
+}
+const spec = {
+  description: 'Answers its input',
+  inputSchema: {
+    type: 'object',
+    required: ['n'],
+    additionalProperties: false,
+    properties: { n: { type: 'integer' } },
+  },
+  outputSchema: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } },
+  annotations: { readOnly: true, idempotent: true },
+};
+const plugin = definePlugin({
+  name: 'bench',
+  tools: { noop: spec },
+  create: (ctx) => new NoopTool(ctx),
+});
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const pluginContext = {
+  pluginName: 'bench',
+  config: {},
+  secrets: {},
+  logger: silent,
+  http: {},
+  cache: {},
+  store: {},
+};
+const direct = await plugin.create(pluginContext);
+const directContext = {
+  requestId: 'req-1',
+  sessionId: 'sess-1',
+  signal: new AbortController().signal,
+  attempt: 1,
+  logger: silent,
+};
+
+// ---------------------------------------------------------------- (b) the wrapper
+const runtime = new InlineRuntime(plugin, pluginContext);
+await runtime.start();
+const tool = {
+  name: 'bench.noop',
+  pluginName: 'bench',
+  toolName: 'noop',
+  spec,
+  isolation: 'inline',
+  policy: resolvePolicy({}),
+  runtime,
+};
+const noopProcessor = {
+  onStart() {},
+  onEnd() {},
+  forceFlush: async () => {},
+  shutdown: async () => {},
+};
+const tracing = createTracing({ otlpEndpoint: null, spanProcessors: [noopProcessor] });
+let logLines = 0;
+const discard = new Writable({
+  write(_chunk, _encoding, done) {
+    logLines += 1;
+    done();
+  },
+});
+const invoker = createToolInvoker({
+  lookup: (name) => (name === tool.name ? tool : undefined),
+  tracer: tracing.tracer,
+  logger: createLogger('info', discard),
+});
+const options = { requestId: 'req-1', sessionId: 'sess-1' };
+
+// ---------------------------------------------------------------- (c) MCP SDK in memory
+const server = new McpServer({ name: 'bench-server', version: '0.0.1' });
+server.registerTool(
+  'noop',
+  { description: 'Answers its input', inputSchema: { n: z.number().int() } },
+  async ({ n }) => ({ content: [{ type: 'text', text: String(n) }] }),
+);
+const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+await server.connect(serverTransport);
+const client = new Client({ name: 'bench-client', version: '0.0.1' });
+await client.connect(clientTransport);
+
+// ---------------------------------------------------------------- checks and measuring
+const cases = {
+  direct: async (n) => {
+    const result = await direct.noop({ n }, directContext);
+    if (!result.success) throw new Error('direct call failed');
+  },
+  wrapper: async (n) => {
+    const { result } = await invoker.invoke('bench.noop', { n }, options);
+    if (!result.success) throw new Error(`wrapped call failed: ${result.error}`);
+  },
+  mcp: async (n) => {
+    const result = await client.callTool({ name: 'noop', arguments: { n } });
+    if (result.isError) throw new Error('MCP call failed');
+  },
+};
+
+const linesBefore = logLines;
+await cases.wrapper(0);
+await new Promise((resolve) => setImmediate(resolve));
+if (logLines !== linesBefore + 1) throw new Error('the wrapper did not write its log line');
+
+const samples = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
+const perRound = Math.ceil(CALLS / ROUNDS);
+
+async function measure(name, count, keep) {
+  const call = cases[name];
+  const times = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await call(i);
+    times[i] = performance.now() - started;
+  }
+  // Let the log stream drain and timers run between batches, as a live host would.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (keep) samples[name].push(times);
+}
+
+for (const name of Object.keys(cases)) await measure(name, WARMUP, false);
+const names = Object.keys(cases);
+for (let round = 0; round < ROUNDS; round++) {
+  const order = names.map((_, i) => names[(i + round) % names.length]);
+  for (const name of order) await measure(name, perRound, true);
+}
+
+function summarise(batches) {
+  const all = Float64Array.from(batches.flatMap((batch) => Array.from(batch))).sort();
+  const at = (q) => all[Math.min(all.length - 1, Math.floor(q * all.length))] * 1000;
+  const mean = (all.reduce((sum, t) => sum + t, 0) / all.length) * 1000;
+  const round2 = (x) => Math.round(x * 100) / 100;
+  return { calls: all.length, median_us: round2(at(0.5)), p99_us: round2(at(0.99)), mean_us: round2(mean) };
+}
+
+const results = Object.fromEntries(names.map((name) => [name, summarise(samples[name])]));
+const ratio = (a, b) => Math.round((a / b) * 1000) / 1000;
+const p1 = {
+  description: 'full inline wrapper vs MCP SDK in-memory call, median latency',
+  target: `<= ${P1_TARGET}`,
+  ratio_median: ratio(results.wrapper.median_us, results.mcp.median_us),
+  ratio_p99: ratio(results.wrapper.p99_us, results.mcp.p99_us),
+  wrapper_overhead_median_us: Math.round((results.wrapper.median_us - results.direct.median_us) * 100) / 100,
+};
+p1.pass = p1.ratio_median <= P1_TARGET;
+
+const report = {
+  when: new Date().toISOString(),
+  node: process.version,
+  cpus: cpus().length,
+  loadavg: loadavg().map((x) => Math.round(x * 100) / 100),
+  calls_per_case: perRound * ROUNDS,
+  rounds: ROUNDS,
+  warmup_per_case: WARMUP,
+  cases: {
+    direct: { description: '(a) the tool method called directly', ...results.direct },
+    wrapper: {
+      description:
+        '(b) invoker.invoke through InlineRuntime: input validation, bulkhead, breaker, retry, deadline, ToolResult and outputSchema validation, a recorded span, one JSON log line at info',
+      ...results.wrapper,
+    },
+    mcp: { description: '(c) MCP TypeScript SDK client.callTool over InMemoryTransport', ...results.mcp },
+  },
+  targets: { P1: p1 },
+};
+
+mkdirSync(`${root}bench/results`, { recursive: true });
+writeFileSync(`${root}bench/results/latest.json`, `${JSON.stringify(report, null, 2)}\n`);
+
+console.table(
+  Object.fromEntries(
+    names.map((name) => [name, { 'median µs': results[name].median_us, 'p99 µs': results[name].p99_us, 'mean µs': results[name].mean_us }]),
+  ),
+);
+console.log(
+  `P1 wrapper/MCP median ratio ${p1.ratio_median} (target ${p1.target}) ${p1.pass ? 'PASS' : 'FAIL'}; p99 ratio ${p1.ratio_p99}`,
+);
+console.log('written to bench/results/latest.json');
+
+await client.close();
+await server.close();
+await runtime.stop(1_000);
+await tracing.shutdown();

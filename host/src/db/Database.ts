@@ -20,6 +20,10 @@ export interface Database {
   migrationStatus(): Promise<MigrationStatus>;
   /** Reverts the last executed migration; resolves to the names reverted (empty when none). */
   rollback(): Promise<string[]>;
-  /** Idempotent; afterwards every call, including queries through `orm`, fails as unavailable. */
+  /**
+   * Idempotent. Afterwards every method, and `withDatabase(orm, …)`, rejects with
+   * `TOOLHOST_ERR_DATABASE_UNAVAILABLE`; a raw query through `orm` rejects with a MikroORM
+   * DriverException carrying that code instead of silently reconnecting.
+   */
   close(): Promise<void>;
 }

@@ -1,12 +1,22 @@
 import { createRequire } from 'node:module';
 import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { AlwaysOffSampler, BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  AlwaysOffSampler,
+  BatchSpanProcessor,
+  TracerProvider,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace';
 
 export interface TracingSettings {
   /** Base OTLP/HTTP URL (`http://collector:4318`); null keeps spans in the process. */
   otlpEndpoint: string | null;
   serviceName?: string;
+  /**
+   * Without an endpoint: record every span and hand it to these processors instead
+   * (benchmarks, diagnostics). Ignored when spans are exported.
+   */
+  spanProcessors?: SpanProcessor[];
 }
 
 export interface Tracing {
@@ -59,11 +69,15 @@ function exportingTracing(endpoint: string, serviceName: string): Tracing {
 
 /**
  * Without an endpoint spans are still created, with real trace and span ids that audit
- * rows and child spans can refer to, but they are not sampled: nothing would read their
- * attributes, so recording them would be wasted work on every call.
+ * rows and child spans can refer to, but unless processors are given they are not
+ * sampled: nothing would read their attributes, so recording them would be wasted work
+ * on every call.
  */
-function localTracing(): Tracing {
-  const provider = new TracerProvider({ sampler: new AlwaysOffSampler() });
+function localTracing(spanProcessors: SpanProcessor[] | undefined): Tracing {
+  const provider =
+    spanProcessors === undefined
+      ? new TracerProvider({ sampler: new AlwaysOffSampler() })
+      : new TracerProvider({ spanProcessors });
   const ownsContext = context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const ownsProvider = trace.setGlobalTracerProvider(provider);
   return {
@@ -84,6 +98,6 @@ function localTracing(): Tracing {
 export function createTracing(settings: TracingSettings): Tracing {
   const serviceName = settings.serviceName ?? 'toolhost';
   return settings.otlpEndpoint === null
-    ? localTracing()
+    ? localTracing(settings.spanProcessors)
     : exportingTracing(settings.otlpEndpoint, serviceName);
 }
