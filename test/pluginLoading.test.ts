@@ -36,7 +36,10 @@ describe('plugin loading from manifests', () => {
 
     t.dirs.addPlugin('greeter');
     t.dirs.writeManifest(greeterManifest);
-    await vi.waitFor(async () => expect(await toolNames(t)).toEqual(['greeter.greet', 'greeter.wait']), eventually);
+    await vi.waitFor(
+      async () => expect(await toolNames(t)).toEqual(['greeter.greet', 'greeter.wait']),
+      eventually,
+    );
 
     const invoked = await t.request('/v1/tools/greeter.greet/invoke', {
       method: 'POST',
@@ -62,7 +65,10 @@ describe('plugin loading from manifests', () => {
     expect((await greet()).result.data).toEqual({ greeting: 'hi Bo' });
 
     t.dirs.writeManifest({ ...greeterManifest, config: { greeting: 'welcome' } });
-    await vi.waitFor(async () => expect((await greet()).result.data).toEqual({ greeting: 'welcome Bo' }), eventually);
+    await vi.waitFor(
+      async () => expect((await greet()).result.data).toEqual({ greeting: 'welcome Bo' }),
+      eventually,
+    );
 
     rmSync(join(t.dirs.manifestsDir, 'greeter.json'));
     await vi.waitFor(() => expect(statusOf(t, 'greeter')).toBeUndefined(), eventually);
@@ -80,7 +86,12 @@ describe('plugin loading from manifests', () => {
       dirs.writeManifest({ name: 'sdk-too-new', enabled: true, source: { path: 'sdk-too-new' } });
       dirs.writeManifest({ name: 'not-a-plugin', enabled: true, source: { path: 'not-a-plugin' } });
       dirs.writeManifest({ name: 'missing', enabled: true, source: { path: 'missing' } });
-      dirs.writeManifest({ name: 'bad-policy', enabled: true, source: { path: 'x' }, policy: { timeoutMs: -1 } } as never);
+      dirs.writeManifest({
+        name: 'bad-policy',
+        enabled: true,
+        source: { path: 'x' },
+        policy: { timeoutMs: -1 },
+      } as never);
     });
     const t = running;
     expect(await toolNames(t)).toEqual(['greeter.greet', 'greeter.wait']);
@@ -93,7 +104,9 @@ describe('plugin loading from manifests', () => {
       "Plugin 'sdk-too-new' requires @toolhost/plugin-sdk ^2.0.0, but the host provides 1.0.0",
     );
     expect(errors['not-a-plugin']).toContain('is not a definePlugin(...) result');
-    expect(errors['missing']).toContain(`source folder ${join(t.dirs.pluginsDir, 'missing')} does not exist`);
+    expect(errors['missing']).toContain(
+      `source folder ${join(t.dirs.pluginsDir, 'missing')} does not exist`,
+    );
     expect(errors['bad-policy']).toBe(
       `Manifest ${join(t.dirs.manifestsDir, 'bad-policy.json')} is invalid: field "policy.timeoutMs" must be >= 1`,
     );
@@ -104,7 +117,9 @@ describe('plugin loading from manifests', () => {
     const ready = await t.request('/readyz');
     expect(ready.status).toBe(200);
     expect((ready.body as { plugins: PluginStatus[] }).plugins).toHaveLength(6);
-    expect(t.lines.filter((l) => l.level === 'error' && l.message === 'plugin failed to start')).toHaveLength(4);
+    expect(
+      t.lines.filter((l) => l.level === 'error' && l.message === 'plugin failed to start'),
+    ).toHaveLength(4);
   });
 
   it('keeps serving the running version when its manifest is edited into an invalid one', async () => {
@@ -114,7 +129,10 @@ describe('plugin loading from manifests', () => {
     });
     const t = running;
     t.dirs.writeManifest({ ...greeterManifest, isolation: 'vm' } as never);
-    await vi.waitFor(() => expect(statusOf(t, 'greeter')?.error).toContain('field "isolation"'), eventually);
+    await vi.waitFor(
+      () => expect(statusOf(t, 'greeter')?.error).toContain('field "isolation"'),
+      eventually,
+    );
     expect(statusOf(t, 'greeter')?.state).toBe('enabled');
     expect(await toolNames(t)).toEqual(['greeter.greet', 'greeter.wait']);
   });
@@ -127,7 +145,10 @@ describe('plugin loading from manifests', () => {
       },
       { ENABLE_CRM_TOOL: 'false' },
     );
-    expect(statusOf(running, 'crm')).toMatchObject({ state: 'disabled', error: 'forced off by ENABLE_CRM_TOOL=false' });
+    expect(statusOf(running, 'crm')).toMatchObject({
+      state: 'disabled',
+      error: 'forced off by ENABLE_CRM_TOOL=false',
+    });
     expect(await toolNames(running)).toEqual([]);
   });
 
@@ -152,11 +173,20 @@ describe('disabling a plugin', () => {
       dirs.writeManifest(greeterManifest);
     });
     const t = running;
-    const inFlight = t.host.invoker.invoke('greeter.wait', { ms: 300 }, { requestId: 'r', sessionId: null });
-    await vi.waitFor(() => expect(t.host.registry.started('greeter')?.runtime.inFlight).toBe(1), eventually);
+    const inFlight = t.host.invoker.invoke(
+      'greeter.wait',
+      { ms: 300 },
+      { requestId: 'r', sessionId: null },
+    );
+    await vi.waitFor(
+      () => expect(t.host.registry.started('greeter')?.runtime.inFlight).toBe(1),
+      eventually,
+    );
     const disabled = await t.host.plugins!.disable('greeter');
     expect(disabled.state).toBe('disabled');
-    await expect(inFlight).resolves.toMatchObject({ result: { success: true, data: { waited: 300 } } });
+    await expect(inFlight).resolves.toMatchObject({
+      result: { success: true, data: { waited: 300 } },
+    });
     const cleanupAt = t.lines.findIndex((l) => l.message === 'greeter cleanup');
     expect(cleanupAt).toBeGreaterThan(-1);
   });

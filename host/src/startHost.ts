@@ -91,12 +91,16 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
     if (settings.registryMode === 'legacy') {
       for (const manifest of BUILTIN_PLUGINS) {
         const effective = applyPluginFlags(manifest.name, manifest.enabled, settings.pluginFlags);
-        registry.register(manifest.name, createManifestPluginFactory(manifest, settings.pluginsDir), {
-          enabled: effective.enabled,
-          manifestFile: null,
-          isolation: manifest.isolation ?? 'inline',
-          note: effective.forcedBy ? `forced off by ${effective.forcedBy}` : null,
-        });
+        registry.register(
+          manifest.name,
+          createManifestPluginFactory(manifest, settings.pluginsDir),
+          {
+            enabled: effective.enabled,
+            manifestFile: null,
+            isolation: manifest.isolation ?? 'inline',
+            note: effective.forcedBy ? `forced off by ${effective.forcedBy}` : null,
+          },
+        );
         if (effective.enabled) await registry.enable(manifest.name);
       }
       logger.info('legacy registry mode: built-in plugins wired statically, manifests ignored');
@@ -108,7 +112,11 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
       cleanups.push(() => manager.close());
     }
 
-    const invoker = createToolInvoker({ lookup: (name) => registry.get(name), tracer: tracing.tracer, logger });
+    const invoker = createToolInvoker({
+      lookup: (name) => registry.get(name),
+      tracer: tracing.tracer,
+      logger,
+    });
     const readiness = async (): Promise<ReadinessReport> => {
       const checks: ReadinessReport['checks'] = {
         database: await check(() => database.ping()),
@@ -152,7 +160,10 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
       invoker,
       database,
       readiness,
-      stop: () => (stopping ??= closeAll().then(() => logger.info('toolhost stopped'))),
+      stop: () =>
+        (stopping ??= closeAll().then(() => {
+          logger.info('toolhost stopped');
+        })),
     };
   } catch (error) {
     await closeAll();

@@ -1,4 +1,12 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -19,7 +27,12 @@ beforeEach(() => {
   cpSync(new URL('echo/', repoPlugins), join(root, 'plugins', 'echo'), { recursive: true });
   writeFileSync(
     join(root, 'manifests', 'echo.json'),
-    JSON.stringify({ name: 'echo', enabled: true, source: { path: 'echo' }, permissions: { cache: true } }),
+    JSON.stringify({
+      name: 'echo',
+      enabled: true,
+      source: { path: 'echo' },
+      permissions: { cache: true },
+    }),
   );
   env = {
     TOOLHOST_MANIFESTS_DIR: join(root, 'manifests'),
@@ -38,7 +51,9 @@ afterEach(async () => {
 describe('toolhost start', () => {
   it('serves a plugin folder without node_modules on the host copy of the SDK, and stops cleanly on SIGTERM', async () => {
     running = await startHostProcess(env);
-    const tools = (await (await fetch(`${running.url}/v1/tools`)).json()) as { tools: Array<{ name: string }> };
+    const tools = (await (await fetch(`${running.url}/v1/tools`)).json()) as {
+      tools: Array<{ name: string }>;
+    };
     expect(tools.tools.map((t) => t.name)).toEqual(['echo.count', 'echo.say']);
 
     const invoke = await fetch(`${running.url}/v1/tools/echo.say/invoke`, {
@@ -47,7 +62,10 @@ describe('toolhost start', () => {
       body: JSON.stringify({ input: { text: 'hello' } }),
     });
     expect(invoke.headers.get('x-request-id')).toBe('cli-test-1');
-    expect(await invoke.json()).toMatchObject({ success: true, data: { text: 'hello', length: 5 } });
+    expect(await invoke.json()).toMatchObject({
+      success: true,
+      data: { text: 'hello', length: 5 },
+    });
 
     const host = running;
     running = null;
@@ -59,7 +77,9 @@ describe('toolhost start', () => {
   it('refuses a bad environment variable, naming it, and exits 1', async () => {
     const result = await runCli(['start'], { ...env, PORT: 'eighty' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('TOOLHOST_ERR_SETTINGS_INVALID: Environment variable PORT is invalid');
+    expect(result.stderr).toContain(
+      'TOOLHOST_ERR_SETTINGS_INVALID: Environment variable PORT is invalid',
+    );
   });
 });
 
@@ -72,7 +92,9 @@ describe('toolhost migrate', () => {
     const applied = await runCli(['migrate'], env);
     expect(applied.stdout).toMatch(/^applied {3}Migration\d+_plugin_document/m);
     expect((await runCli(['migrate'], env)).stdout).toContain('database is up to date');
-    expect((await runCli(['migrate', '--status'], env)).stdout).toMatch(/^executed {2}Migration\d+_plugin_document$/m);
+    expect((await runCli(['migrate', '--status'], env)).stdout).toMatch(
+      /^executed {2}Migration\d+_plugin_document$/m,
+    );
 
     const reverted = await runCli(['migrate', '--down'], env);
     expect(reverted.stdout).toMatch(/^reverted {2}Migration\d+_plugin_document/m);
@@ -84,10 +106,14 @@ describe('toolhost plugins', () => {
     writeFileSync(join(root, 'manifests', 'broken.json'), '{');
     const list = await runCli(['plugins', 'list'], env);
     expect(list.stdout).toMatch(/^echo +enabled +echo$/m);
-    expect(list.stdout).toMatch(/^broken +invalid +Manifest .*broken\.json is invalid: not valid JSON/m);
+    expect(list.stdout).toMatch(
+      /^broken +invalid +Manifest .*broken\.json is invalid: not valid JSON/m,
+    );
 
     expect((await runCli(['plugins', 'disable', 'echo'], env)).code).toBe(0);
-    expect(JSON.parse(readFileSync(join(root, 'manifests', 'echo.json'), 'utf8'))).toMatchObject({ enabled: false });
+    expect(JSON.parse(readFileSync(join(root, 'manifests', 'echo.json'), 'utf8'))).toMatchObject({
+      enabled: false,
+    });
     expect((await runCli(['plugins', 'enable', 'ghost'], env)).code).toBe(1);
   });
 
@@ -97,7 +123,9 @@ describe('toolhost plugins', () => {
     await runCli(['plugins', 'disable', 'echo'], env);
     let names: string[] = ['echo.count'];
     for (let i = 0; i < 100 && names.length > 0; i += 1) {
-      const body = (await (await fetch(`${url}/v1/tools`)).json()) as { tools: Array<{ name: string }> };
+      const body = (await (await fetch(`${url}/v1/tools`)).json()) as {
+        tools: Array<{ name: string }>;
+      };
       names = body.tools.map((t) => t.name);
       if (names.length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
     }

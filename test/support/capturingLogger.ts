@@ -8,11 +8,15 @@ export interface LogLine {
 }
 
 /** A winston logger whose JSON lines are kept for assertions. */
-export function createCapturingLogger(level = 'info'): { logger: winston.Logger; lines: LogLine[] } {
+export function createCapturingLogger(level = 'info'): {
+  logger: winston.Logger;
+  lines: LogLine[];
+} {
   const lines: LogLine[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line) as LogLine);
+      for (const line of chunk.toString().split('\n'))
+        if (line) lines.push(JSON.parse(line) as LogLine);
       done();
     },
   });

@@ -12,9 +12,15 @@ export interface HostProcess {
 }
 
 /** Runs `toolhost <args>` to completion. */
-export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: 'pipe',
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -50,6 +56,8 @@ export function startHostProcess(env: Record<string, string>): Promise<HostProce
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then((code) => reject(new Error(`host exited with ${String(code)} before listening:\n${output}`)));
+    void exited.then((code) =>
+      reject(new Error(`host exited with ${String(code)} before listening:\n${output}`)),
+    );
   });
 }

@@ -70,7 +70,10 @@ export interface TestHost {
   host: Host;
   dirs: HostDirs;
   lines: LogLine[];
-  request(path: string, init?: RequestInit): Promise<{ status: number; body: unknown; headers: Headers }>;
+  request(
+    path: string,
+    init?: RequestInit,
+  ): Promise<{ status: number; body: unknown; headers: Headers }>;
   stop(): Promise<void>;
 }
 
@@ -90,7 +93,11 @@ export async function startTestHost(
     async request(path, init) {
       const response = await fetch(`${host.url}${path}`, init);
       const text = await response.text();
-      return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as unknown) : null };
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: text ? (JSON.parse(text) as unknown) : null,
+      };
     },
     async stop() {
       await host.stop();

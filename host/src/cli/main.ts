@@ -7,7 +7,9 @@ runCli(process.argv.slice(2)).then(
     if (code !== null) process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(`toolhost: ${isToolhostError(error) ? `${error.code}: ${error.message}` : String((error as Error).stack ?? error)}`);
+    console.error(
+      `toolhost: ${isToolhostError(error) ? `${error.code}: ${error.message}` : String((error as Error).stack ?? error)}`,
+    );
     process.exitCode = 1;
   },
 );

@@ -14,10 +14,13 @@ export async function pluginsCommand(settings: Settings, args: readonly string[]
         console.log(`${entry.name.padEnd(20)} invalid   ${entry.error}`);
         continue;
       }
-      const source = 'path' in entry.manifest.source
-        ? entry.manifest.source.path
-        : `${entry.manifest.source.package}@${entry.manifest.source.version}`;
-      console.log(`${entry.name.padEnd(20)} ${entry.manifest.enabled ? 'enabled ' : 'disabled'}  ${source}`);
+      const source =
+        'path' in entry.manifest.source
+          ? entry.manifest.source.path
+          : `${entry.manifest.source.package}@${entry.manifest.source.version}`;
+      console.log(
+        `${entry.name.padEnd(20)} ${entry.manifest.enabled ? 'enabled ' : 'disabled'}  ${source}`,
+      );
     }
     return 0;
   }

@@ -29,11 +29,12 @@ const plugin = definePlugin({
     properties: { baseUrl: { type: 'string' }, retries: { type: 'integer', default: 2 } },
   },
   tools: { noop: { description: 'x', inputSchema: { type: 'object' } } },
-  create: (ctx) => new (class extends BaseTool {
-    async noop() {
-      return { success: true, data: {}, metadata: {}, error: null };
-    }
-  })(ctx),
+  create: (ctx) =>
+    new (class extends BaseTool {
+      async noop() {
+        return { success: true, data: {}, metadata: {}, error: null };
+      }
+    })(ctx),
 });
 
 const dataDir = mkdtempSync(join(tmpdir(), 'toolhost-ctx-'));
@@ -59,7 +60,11 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function contextFor(manifest: Manifest, cache: CacheBackend, env: Record<string, string> = {}): PluginContext {
+function contextFor(
+  manifest: Manifest,
+  cache: CacheBackend,
+  env: Record<string, string> = {},
+): PluginContext {
   const root = createRootContainer({
     settings: loadSettings({ TOOLHOST_DATA_DIR: dataDir }),
     logger: createCapturingLogger().logger,
@@ -91,7 +96,9 @@ describe('PluginContextFactory', () => {
 
   it('resolves secrets from the environment and refuses a missing one', () => {
     const manifest = { ...base, secrets: { apiKey: { env: 'PROBE_KEY' } } };
-    expect(contextFor(manifest, createMemoryCacheBackend(), { PROBE_KEY: 's3cret' }).secrets).toEqual({
+    expect(
+      contextFor(manifest, createMemoryCacheBackend(), { PROBE_KEY: 's3cret' }).secrets,
+    ).toEqual({
       apiKey: 's3cret',
     });
     expect(() => contextFor(manifest, createMemoryCacheBackend(), {})).toThrow(
@@ -100,11 +107,22 @@ describe('PluginContextFactory', () => {
   });
 
   it('http reaches granted origins and refuses every other one without calling it', async () => {
-    const granted = contextFor({ ...base, permissions: { http: [origin] } }, createMemoryCacheBackend());
-    await expect(granted.http.json(`${origin}/x`)).resolves.toMatchObject({ status: 200, data: { ok: true } });
+    const granted = contextFor(
+      { ...base, permissions: { http: [origin] } },
+      createMemoryCacheBackend(),
+    );
+    await expect(granted.http.json(`${origin}/x`)).resolves.toMatchObject({
+      status: 200,
+      data: { ok: true },
+    });
     const before = hits;
-    const denied = contextFor({ ...base, permissions: { http: ['http://127.0.0.1:1'] } }, createMemoryCacheBackend());
-    await expect(denied.http.fetch(`${origin}/x`)).rejects.toMatchObject({ toolErrorCode: 'permission_denied' });
+    const denied = contextFor(
+      { ...base, permissions: { http: ['http://127.0.0.1:1'] } },
+      createMemoryCacheBackend(),
+    );
+    await expect(denied.http.fetch(`${origin}/x`)).rejects.toMatchObject({
+      toolErrorCode: 'permission_denied',
+    });
     expect(hits).toBe(before);
   });
 
@@ -114,11 +132,14 @@ describe('PluginContextFactory', () => {
     await expect(ctx.store.get('k')).rejects.toMatchObject({ toolErrorCode: 'permission_denied' });
   });
 
-  it('two plugins never read each other\'s store documents', async () => {
+  it("two plugins never read each other's store documents", async () => {
     const grants = { permissions: { store: true } };
     const a = contextFor({ ...base, ...grants }, createMemoryCacheBackend());
     await a.store.put('shared-key', { owner: 'probe' });
-    const other = contextFor({ ...base, ...grants, name: 'other' } as Manifest, createMemoryCacheBackend());
+    const other = contextFor(
+      { ...base, ...grants, name: 'other' } as Manifest,
+      createMemoryCacheBackend(),
+    );
     expect(await other.store.get('shared-key')).toBeNull();
     expect(await a.store.get('shared-key')).toEqual({ owner: 'probe' });
   });

@@ -48,11 +48,16 @@ export class PluginContextFactory {
   /**
    * @throws ToolhostError `TOOLHOST_ERR_CONFIG_INVALID` or `TOOLHOST_ERR_SECRET_MISSING`.
    */
-  create(plugin: ToolhostPlugin, env: Readonly<Record<string, string | undefined>> = process.env): PluginContext {
+  create(
+    plugin: ToolhostPlugin,
+    env: Readonly<Record<string, string | undefined>> = process.env,
+  ): PluginContext {
     const { manifest } = this;
     const name = manifest.name;
     const config = structuredClone(manifest.config ?? {}) as JsonObject;
-    const validate = new Ajv({ allErrors: true, strict: false, useDefaults: true }).compile(plugin.configSchema);
+    const validate = new Ajv({ allErrors: true, strict: false, useDefaults: true }).compile(
+      plugin.configSchema,
+    );
     if (!validate(config)) {
       throw new ToolhostError('TOOLHOST_ERR_CONFIG_INVALID', {
         plugin: name,
@@ -63,7 +68,11 @@ export class PluginContextFactory {
     for (const [secret, ref] of Object.entries(manifest.secrets ?? {})) {
       const value = env[ref.env];
       if (value === undefined || value === '') {
-        throw new ToolhostError('TOOLHOST_ERR_SECRET_MISSING', { plugin: name, secret, env: ref.env });
+        throw new ToolhostError('TOOLHOST_ERR_SECRET_MISSING', {
+          plugin: name,
+          secret,
+          env: ref.env,
+        });
       }
       secrets[secret] = value;
     }
@@ -87,7 +96,8 @@ export class PluginContextFactory {
         fetch: this.fetch,
       }),
       cache: createPluginCache(this.cache, name, permissions.cache === true),
-      store: permissions.store === true ? createPluginStore(this.database.orm, name) : deniedStore(name),
+      store:
+        permissions.store === true ? createPluginStore(this.database.orm, name) : deniedStore(name),
     });
   }
 }

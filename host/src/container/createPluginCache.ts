@@ -10,7 +10,10 @@ export function createPluginCache(
   const prefix = `toolhost:cache:${pluginName}:`;
   const guard = () => {
     if (!granted) {
-      throw new ToolError('permission_denied', `Plugin '${pluginName}' is not granted cache access`);
+      throw new ToolError(
+        'permission_denied',
+        `Plugin '${pluginName}' is not granted cache access`,
+      );
     }
   };
   return {

@@ -19,7 +19,12 @@ export class GrowingJitterBackoff implements IBackoff<unknown> {
   }
 
   next(): IBackoff<unknown> {
-    return new GrowingJitterBackoff(this.initialDelayMs, this.maxDelayMs, this.random, this.retry + 1);
+    return new GrowingJitterBackoff(
+      this.initialDelayMs,
+      this.maxDelayMs,
+      this.random,
+      this.retry + 1,
+    );
   }
 }
 

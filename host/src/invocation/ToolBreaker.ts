@@ -10,11 +10,17 @@ import type { ResolvedPolicy } from './ResolvedPolicy.js';
 import type { CircuitStateName } from './ToolInvoker.js';
 
 /** Failures that say the tool or what it depends on is unwell; bad input or output does not. */
-const BREAKER_FAILURES: ReadonlySet<ToolErrorCode> = new Set(['timeout', 'upstream_error', 'internal']);
+const BREAKER_FAILURES: ReadonlySet<ToolErrorCode> = new Set([
+  'timeout',
+  'upstream_error',
+  'internal',
+]);
 
 export function isBreakerFailure(result: unknown): boolean {
   const code = (result as ToolResult).errorCode;
-  return (result as ToolResult).success === false && code !== undefined && BREAKER_FAILURES.has(code);
+  return (
+    (result as ToolResult).success === false && code !== undefined && BREAKER_FAILURES.has(code)
+  );
 }
 
 const STATE_NAMES: Record<CircuitState, CircuitStateName> = {

@@ -19,7 +19,9 @@ function toCheck(validate: ValidateFunction): SchemaCheck {
 let resultCheck: SchemaCheck | null = null;
 
 function toolResultCheck(): SchemaCheck {
-  return (resultCheck ??= toCheck(new Ajv({ allErrors: true, strict: true }).compile(toolResultSchema)));
+  return (resultCheck ??= toCheck(
+    new Ajv({ allErrors: true, strict: true }).compile(toolResultSchema),
+  ));
 }
 
 /** A schema that does not compile fails every call that needs it, with the reason. */

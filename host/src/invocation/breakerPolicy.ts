@@ -10,11 +10,13 @@ import type { ToolBreaker } from './ToolBreaker.js';
  */
 export function breakerPolicy(breaker: ToolBreaker, consecutiveFailures: number): Policy {
   return (next) => (call) =>
-    breaker.policy.execute(() => next(call)).catch((error: unknown): ToolResult => {
-      if (!isBrokenCircuitError(error)) throw error;
-      return fail(
-        `Tool '${call.tool.name}' is unavailable: its circuit breaker opened after ${consecutiveFailures} consecutive failures`,
-        'circuit_open',
-      );
-    });
+    breaker.policy
+      .execute(() => next(call))
+      .catch((error: unknown): ToolResult => {
+        if (!isBrokenCircuitError(error)) throw error;
+        return fail(
+          `Tool '${call.tool.name}' is unavailable: its circuit breaker opened after ${consecutiveFailures} consecutive failures`,
+          'circuit_open',
+        );
+      });
 }

@@ -7,11 +7,13 @@ import type { ResolvedPolicy } from './ResolvedPolicy.js';
 export function bulkheadPolicy({ limit, queue }: ResolvedPolicy['bulkhead']): Policy {
   const slots = bulkhead(limit, queue);
   return (next) => (call) =>
-    slots.execute(() => next(call)).catch((error: unknown): ToolResult => {
-      if (!isBulkheadRejectedError(error)) throw error;
-      return fail(
-        `Tool '${call.tool.name}' is at capacity (${limit} running, ${queue} queued)`,
-        'bulkhead_full',
-      );
-    });
+    slots
+      .execute(() => next(call))
+      .catch((error: unknown): ToolResult => {
+        if (!isBulkheadRejectedError(error)) throw error;
+        return fail(
+          `Tool '${call.tool.name}' is at capacity (${limit} running, ${queue} queued)`,
+          'bulkhead_full',
+        );
+      });
 }

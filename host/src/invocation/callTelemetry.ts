@@ -1,4 +1,11 @@
-import { SpanStatusCode, context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  SpanStatusCode,
+  context,
+  trace,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
 import type winston from 'winston';
 import type { InvokeOptions, ToolCallRecord } from './ToolInvoker.js';
 

@@ -45,7 +45,8 @@ export function createToolInvoker(deps: ToolInvokerDeps): ToolInvoker {
 
   function pipelineOf(tool: RegisteredTool): ToolPipeline {
     let pipeline = pipelines.get(tool);
-    if (pipeline === undefined) pipelines.set(tool, (pipeline = createToolPipeline(tool, pipelineDeps)));
+    if (pipeline === undefined)
+      pipelines.set(tool, (pipeline = createToolPipeline(tool, pipelineDeps)));
     return pipeline;
   }
 

@@ -24,7 +24,9 @@ describe('readManifests', () => {
     const entries = await readManifests(dir);
     expect(entries.map((e) => e.name)).toEqual(['broken', 'good', 'renamed']);
     expect(entries[1]).toMatchObject({ error: null, manifest: { name: 'good' } });
-    expect(entries[0]?.error).toMatch(new RegExp(`^Manifest ${join(dir, 'broken.json')} is invalid: not valid JSON`));
+    expect(entries[0]?.error).toMatch(
+      new RegExp(`^Manifest ${join(dir, 'broken.json')} is invalid: not valid JSON`),
+    );
     expect(entries[2]?.error).toBe(
       `Manifest ${join(dir, 'renamed.json')} is invalid: field "name" must match the file name ("renamed")`,
     );
@@ -38,6 +40,9 @@ describe('readManifests', () => {
     const manifest = { name: 'good', enabled: false, source: { path: 'good' }, config: { a: 1 } };
     const dir = dirWith({ 'good.json': JSON.stringify(manifest) });
     await writeManifestEnabled(join(dir, 'good.json'), true);
-    expect(JSON.parse(readFileSync(join(dir, 'good.json'), 'utf8'))).toEqual({ ...manifest, enabled: true });
+    expect(JSON.parse(readFileSync(join(dir, 'good.json'), 'utf8'))).toEqual({
+      ...manifest,
+      enabled: true,
+    });
   });
 });

@@ -151,13 +151,19 @@ export class PluginManager implements PluginAdmin {
       enabled: effective.enabled,
       manifestFile: entry.file,
       isolation: manifest.isolation ?? 'inline',
-      note: effective.forcedBy ? `forced ${effective.enabled ? 'on' : 'off'} by ${effective.forcedBy}` : null,
+      note: effective.forcedBy
+        ? `forced ${effective.enabled ? 'on' : 'off'} by ${effective.forcedBy}`
+        : null,
     };
     const status = await registry.replace(
       manifest.name,
       createManifestPluginFactory(manifest, settings.pluginsDir),
       registration,
     );
-    logger.info('plugin manifest applied', { plugin: manifest.name, state: status.state, error: status.error });
+    logger.info('plugin manifest applied', {
+      plugin: manifest.name,
+      state: status.state,
+      error: status.error,
+    });
   }
 }

@@ -90,7 +90,10 @@ describe('ToolRegistry', () => {
   it('reports a factory that throws as failed, with its message', async () => {
     const { registry, lines } = newRegistry();
     registry.register('broken', async () => Promise.reject(new Error('no such module')), on);
-    const [status] = await registry.createTools({ drainTimeoutMs: 100 }, container.createChildContainer());
+    const [status] = await registry.createTools(
+      { drainTimeoutMs: 100 },
+      container.createChildContainer(),
+    );
     expect(status).toMatchObject({ name: 'broken', state: 'failed', error: 'no such module' });
     expect(lines.some((l) => l.level === 'error' && l.plugin === 'broken')).toBe(true);
   });
@@ -111,12 +114,18 @@ describe('ToolRegistry', () => {
 
     await registry.replace('alpha', factory('alpha', [], '2.0.0'), on);
     expect(registry.get('alpha.count')).not.toBe(v1);
-    expect(registry.status('alpha')).toMatchObject({ state: 'enabled', version: '2.0.0', error: null });
+    expect(registry.status('alpha')).toMatchObject({
+      state: 'enabled',
+      version: '2.0.0',
+      error: null,
+    });
     await expect(v1?.runtime.health()).resolves.toEqual({ healthy: false });
   });
 
   it('unknown plugins are refused with a coded error', async () => {
     const { registry } = newRegistry();
-    await expect(registry.enable('ghost')).rejects.toMatchObject({ code: 'TOOLHOST_ERR_PLUGIN_UNKNOWN' });
+    await expect(registry.enable('ghost')).rejects.toMatchObject({
+      code: 'TOOLHOST_ERR_PLUGIN_UNKNOWN',
+    });
   });
 });

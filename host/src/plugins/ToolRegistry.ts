@@ -71,7 +71,7 @@ export class ToolRegistry {
       factory,
       registration,
       state: 'disabled',
-      error: factory === null ? (registration.note ?? null) : null,
+      error: registration.note ?? null,
       started: null,
       tools: [],
       updatedAt: this.#now(),
@@ -81,7 +81,10 @@ export class ToolRegistry {
   }
 
   /** Starts every registered plugin that should run; failures are reported, not thrown. */
-  async createTools(settings: Pick<Settings, 'drainTimeoutMs'>, deps: DependencyContainer): Promise<PluginStatus[]> {
+  async createTools(
+    settings: Pick<Settings, 'drainTimeoutMs'>,
+    deps: DependencyContainer,
+  ): Promise<PluginStatus[]> {
     this.#deps = deps;
     this.#drainTimeoutMs = settings.drainTimeoutMs;
     await Promise.all(
@@ -153,10 +156,16 @@ export class ToolRegistry {
    * new version starts beside the old one, takes over its tools, then the old one drains.
    * If the new version fails to start, the old one keeps serving and the error is shown.
    */
-  replace(name: string, factory: PluginFactory | null, registration: PluginRegistration): Promise<PluginStatus> {
+  replace(
+    name: string,
+    factory: PluginFactory | null,
+    registration: PluginRegistration,
+  ): Promise<PluginStatus> {
     if (!this.#entries.has(name)) {
       this.register(name, factory, { ...registration, enabled: false });
-      return registration.enabled && factory ? this.enable(name) : Promise.resolve(this.status(name));
+      return registration.enabled && factory
+        ? this.enable(name)
+        : Promise.resolve(this.status(name));
     }
     return this.#serial(name, async (entry) => {
       if (factory === null) {
@@ -196,11 +205,14 @@ export class ToolRegistry {
 
   #serial(name: string, op: (entry: Entry) => Promise<void>): Promise<PluginStatus> {
     const entry = this.#entries.get(name);
-    if (!entry) return Promise.reject(new ToolhostError('TOOLHOST_ERR_PLUGIN_UNKNOWN', { plugin: name }));
-    const run = entry.queue.then(() => op(entry)).then(() => {
-      entry.updatedAt = this.#now();
-      return this.status(name);
-    });
+    if (!entry)
+      return Promise.reject(new ToolhostError('TOOLHOST_ERR_PLUGIN_UNKNOWN', { plugin: name }));
+    const run = entry.queue
+      .then(() => op(entry))
+      .then(() => {
+        entry.updatedAt = this.#now();
+        return this.status(name);
+      });
     entry.queue = run.catch(() => undefined);
     return run;
   }
@@ -234,7 +246,11 @@ export class ToolRegistry {
     entry.started = started;
     entry.state = 'enabled';
     entry.error = null;
-    this.#logger.info('plugin enabled', { plugin: entry.name, tools: entry.tools.length, version: started.version });
+    this.#logger.info('plugin enabled', {
+      plugin: entry.name,
+      tools: entry.tools.length,
+      version: started.version,
+    });
     if (previous) await previous.runtime.stop(this.#drainTimeoutMs);
   }
 
@@ -251,7 +267,10 @@ export class ToolRegistry {
     try {
       await started.runtime.stop(this.#drainTimeoutMs);
     } catch (error) {
-      this.#logger.warn('plugin cleanup failed', { plugin: entry.name, error: (error as Error).message });
+      this.#logger.warn('plugin cleanup failed', {
+        plugin: entry.name,
+        error: (error as Error).message,
+      });
     }
     entry.state = 'disabled';
     this.#logger.info('plugin disabled', { plugin: entry.name });

@@ -11,7 +11,10 @@ import type { PluginFactory } from './ToolRegistry.js';
 function checkToolSchemas(plugin: ToolhostPlugin): void {
   const ajv = new Ajv({ strict: false });
   for (const [tool, spec] of Object.entries(plugin.tools)) {
-    for (const [field, schema] of [['inputSchema', spec.inputSchema], ['outputSchema', spec.outputSchema]] as const) {
+    for (const [field, schema] of [
+      ['inputSchema', spec.inputSchema],
+      ['outputSchema', spec.outputSchema],
+    ] as const) {
       if (schema === undefined) continue;
       try {
         ajv.compile(schema);
@@ -54,6 +57,12 @@ export function createManifestPluginFactory(manifest: Manifest, pluginsDir: stri
         { cause: error },
       );
     }
-    return { plugin, runtime, isolation, policy: resolvePolicy(manifest.policy), version: pkg.version };
+    return {
+      plugin,
+      runtime,
+      isolation,
+      policy: resolvePolicy(manifest.policy),
+      version: pkg.version,
+    };
   };
 }

@@ -10,7 +10,10 @@ let generation = 0;
  * be unloaded from a process.
  * @throws ToolhostError `TOOLHOST_ERR_PLUGIN_LOAD_FAILED` / `TOOLHOST_ERR_PLUGIN_INVALID`.
  */
-export async function importPlugin(pluginName: string, pkg: PluginPackage): Promise<ToolhostPlugin> {
+export async function importPlugin(
+  pluginName: string,
+  pkg: PluginPackage,
+): Promise<ToolhostPlugin> {
   generation += 1;
   const url = `${pathToFileURL(pkg.entry).href}?load=${generation}`;
   let module: { default?: unknown };

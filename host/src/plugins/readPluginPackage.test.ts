@@ -8,7 +8,10 @@ import { readPluginPackage } from './readPluginPackage.js';
 function pluginsDirWith(folder: string, pkg: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), 'toolhost-plugins-'));
   mkdirSync(join(dir, folder), { recursive: true });
-  writeFileSync(join(dir, folder, 'package.json'), typeof pkg === 'string' ? pkg : JSON.stringify(pkg));
+  writeFileSync(
+    join(dir, folder, 'package.json'),
+    typeof pkg === 'string' ? pkg : JSON.stringify(pkg),
+  );
   return dir;
 }
 
@@ -22,16 +25,33 @@ describe('readPluginPackage', () => {
       [{ main: 'main.js' }, 'main.js'],
       [{}, 'index.js'],
     ] as const) {
-      const dir = pluginsDirWith('p', { name: '@a/p', version: '2.0.0', toolhost: { sdk: '^1.0.0' }, ...pkg });
+      const dir = pluginsDirWith('p', {
+        name: '@a/p',
+        version: '2.0.0',
+        toolhost: { sdk: '^1.0.0' },
+        ...pkg,
+      });
       const found = await readPluginPackage(manifest({ path: 'p' }), dir);
-      expect(found).toMatchObject({ packageName: '@a/p', version: '2.0.0', entry: join(dir, 'p', entry) });
+      expect(found).toMatchObject({
+        packageName: '@a/p',
+        version: '2.0.0',
+        entry: join(dir, 'p', entry),
+      });
     }
   });
 
   it.each([
-    ['an SDK range the host does not satisfy', { toolhost: { sdk: '>=2' } }, 'TOOLHOST_ERR_SDK_INCOMPATIBLE'],
+    [
+      'an SDK range the host does not satisfy',
+      { toolhost: { sdk: '>=2' } },
+      'TOOLHOST_ERR_SDK_INCOMPATIBLE',
+    ],
     ['no toolhost.sdk', { name: 'x' }, 'TOOLHOST_ERR_PLUGIN_INVALID'],
-    ['a range that is not semver', { toolhost: { sdk: 'latest-ish' } }, 'TOOLHOST_ERR_PLUGIN_INVALID'],
+    [
+      'a range that is not semver',
+      { toolhost: { sdk: 'latest-ish' } },
+      'TOOLHOST_ERR_PLUGIN_INVALID',
+    ],
     ['a package.json that is not JSON', '{', 'TOOLHOST_ERR_PLUGIN_INVALID'],
   ])('refuses %s', async (_label, pkg, code) => {
     const dir = pluginsDirWith('p', pkg);
@@ -40,15 +60,20 @@ describe('readPluginPackage', () => {
 
   it('refuses a relative source path that leaves the plugins dir', async () => {
     const dir = pluginsDirWith('p', { toolhost: { sdk: '^1.0.0' } });
-    await expect(readPluginPackage(manifest({ path: '../elsewhere' }), join(dir, 'p'))).rejects.toThrow(
-      'source.path "../elsewhere" leaves the plugins dir',
-    );
+    await expect(
+      readPluginPackage(manifest({ path: '../elsewhere' }), join(dir, 'p')),
+    ).rejects.toThrow('source.path "../elsewhere" leaves the plugins dir');
   });
 
   it('finds an installed registry package and checks the pinned version', async () => {
-    const dir = pluginsDirWith('node_modules/@acme/tool', { version: '1.4.2', toolhost: { sdk: '^1.0.0' } });
+    const dir = pluginsDirWith('node_modules/@acme/tool', {
+      version: '1.4.2',
+      toolhost: { sdk: '^1.0.0' },
+    });
     const source = { package: '@acme/tool', version: '1.4.2' };
-    await expect(readPluginPackage(manifest(source), dir)).resolves.toMatchObject({ version: '1.4.2' });
+    await expect(readPluginPackage(manifest(source), dir)).resolves.toMatchObject({
+      version: '1.4.2',
+    });
     await expect(readPluginPackage(manifest({ ...source, version: '1.5.0' }), dir)).rejects.toThrow(
       'installed @acme/tool is 1.4.2, the manifest pins 1.5.0',
     );

@@ -58,17 +58,24 @@ function entryOf(pkg: PackageJson): string {
  *   mismatch), `TOOLHOST_ERR_PLUGIN_INVALID` (bad package.json) or
  *   `TOOLHOST_ERR_SDK_INCOMPATIBLE` (its `toolhost.sdk` range refuses SDK_VERSION).
  */
-export async function readPluginPackage(manifest: Manifest, pluginsDir: string): Promise<PluginPackage> {
+export async function readPluginPackage(
+  manifest: Manifest,
+  pluginsDir: string,
+): Promise<PluginPackage> {
   const plugin = manifest.name;
   const dir = resolveSourceDir(manifest, pluginsDir);
-  const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDir) {
     throw new ToolhostError('TOOLHOST_ERR_PLUGIN_LOAD_FAILED', {
       plugin,
       details: `source folder ${dir} does not exist`,
     });
   }
-  const invalid = (details: string) => new ToolhostError('TOOLHOST_ERR_PLUGIN_INVALID', { plugin, details });
+  const invalid = (details: string) =>
+    new ToolhostError('TOOLHOST_ERR_PLUGIN_INVALID', { plugin, details });
   let pkg: PackageJson;
   try {
     pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as PackageJson;
@@ -80,7 +87,11 @@ export async function readPluginPackage(manifest: Manifest, pluginsDir: string):
     throw invalid('its package.json has no valid "toolhost.sdk" semver range');
   }
   if (!semver.satisfies(SDK_VERSION, sdkRange)) {
-    throw new ToolhostError('TOOLHOST_ERR_SDK_INCOMPATIBLE', { plugin, range: sdkRange, version: SDK_VERSION });
+    throw new ToolhostError('TOOLHOST_ERR_SDK_INCOMPATIBLE', {
+      plugin,
+      range: sdkRange,
+      version: SDK_VERSION,
+    });
   }
   const version = typeof pkg.version === 'string' ? pkg.version : null;
   if ('package' in manifest.source && version !== manifest.source.version) {

@@ -22,7 +22,9 @@ export interface InMemoryTracing {
 export function createInMemoryTracing(): InMemoryTracing {
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-  const ownsContext = context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const ownsContext = context.setGlobalContextManager(
+    new AsyncLocalStorageContextManager().enable(),
+  );
   return {
     tracer: provider.getTracer(TRACER_NAME),
     exporter,

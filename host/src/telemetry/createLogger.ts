@@ -1,14 +1,23 @@
 import winston from 'winston';
 import type { LogLevel } from '../config/Settings.js';
+import { JsonLineTransport } from './JsonLineTransport.js';
+import { jsonLineFormat } from './jsonLineFormat.js';
+import { writeSynchronously } from './writeSynchronously.js';
 
-/** The host's structured JSON logger (one line per event, to stdout). */
+/**
+ * The host's structured logger: one JSON object per line (with a `timestamp`) on
+ * `stream`, stdout by default. Lines below `level` cost almost nothing, and a line that
+ * is written skips winston's internal stream hops (see writeSynchronously).
+ */
 export function createLogger(
   level: LogLevel,
   stream: NodeJS.WritableStream = process.stdout,
 ): winston.Logger {
-  return winston.createLogger({
-    level,
-    format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
-    transports: [new winston.transports.Stream({ stream })],
-  });
+  return writeSynchronously(
+    winston.createLogger({
+      level,
+      format: jsonLineFormat(),
+      transports: [new JsonLineTransport({ stream })],
+    }),
+  );
 }

@@ -42,7 +42,8 @@ function releaseGlobals(): void {
 }
 
 function exportingTracing(endpoint: string, serviceName: string): Tracing {
-  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { NodeSDK } =
+    require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { OTLPTraceExporter } =
     require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
   const sdk = new NodeSDK({
@@ -78,7 +79,9 @@ function localTracing(spanProcessors: SpanProcessor[] | undefined): Tracing {
     spanProcessors === undefined
       ? new TracerProvider({ sampler: new AlwaysOffSampler() })
       : new TracerProvider({ spanProcessors });
-  const ownsContext = context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const ownsContext = context.setGlobalContextManager(
+    new AsyncLocalStorageContextManager().enable(),
+  );
   const ownsProvider = trace.setGlobalTracerProvider(provider);
   return {
     tracer: provider.getTracer(TRACER_NAME),
