@@ -20,6 +20,7 @@ export const ERROR_CATALOG = {
   TOOLHOST_ERR_PLUGIN_UNKNOWN: "No manifest names plugin '{plugin}'",
   TOOLHOST_ERR_PLUGIN_LOAD_FAILED: "Plugin '{plugin}' could not be loaded: {details}",
   TOOLHOST_ERR_DATABASE_UNAVAILABLE: 'The database is unavailable: {details}',
+  TOOLHOST_ERR_SESSION_UNAVAILABLE: 'The session store is unavailable: {details}',
 } as const;
 
 export type ToolhostErrorCode = keyof typeof ERROR_CATALOG;

@@ -1,5 +1,5 @@
 import { fail, type ToolResult } from '@toolhost/plugin-sdk';
-import { isBrokenCircuitError } from 'cockatiel';
+import { CircuitState, isBrokenCircuitError } from 'cockatiel';
 import type { Policy } from './Policy.js';
 import type { ToolBreaker } from './ToolBreaker.js';
 
@@ -9,14 +9,18 @@ import type { ToolBreaker } from './ToolBreaker.js';
  * without reaching the tool.
  */
 export function breakerPolicy(breaker: ToolBreaker, consecutiveFailures: number): Policy {
-  return (next) => (call) =>
-    breaker.policy
-      .execute(() => next(call))
-      .catch((error: unknown): ToolResult => {
-        if (!isBrokenCircuitError(error)) throw error;
-        return fail(
-          `Tool '${call.tool.name}' is unavailable: its circuit breaker opened after ${consecutiveFailures} consecutive failures`,
-          'circuit_open',
-        );
-      });
+  const circuitOpen = (error: unknown, toolName: string): ToolResult => {
+    if (!isBrokenCircuitError(error)) throw error;
+    return fail(
+      `Tool '${toolName}' is unavailable: its circuit breaker opened after ${consecutiveFailures} consecutive failures`,
+      'circuit_open',
+    );
+  };
+  return (next) => (call) => {
+    const running = breaker.policy.execute(() => next(call));
+    // A closed circuit only passes on what the call itself threw; only the other states
+    // can refuse the call.
+    if (breaker.policy.state === CircuitState.Closed) return running;
+    return running.catch((error: unknown) => circuitOpen(error, call.tool.name));
+  };
 }

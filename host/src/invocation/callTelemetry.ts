@@ -39,7 +39,8 @@ export function createCallTelemetry(tracer: Tracer, logger: winston.Logger): Cal
       }
       try {
         if (logger.isLevelEnabled('debug')) {
-          logger.debug('tool call started', {
+          logger.debug({
+            message: 'tool call started',
             request_id: options.requestId,
             session_id: options.sessionId,
             tool_name: toolName,
@@ -63,7 +64,8 @@ export function createCallTelemetry(tracer: Tracer, logger: winston.Logger): Cal
       span.end();
       try {
         if (logger.isLevelEnabled('info')) {
-          logger.info('tool call finished', {
+          logger.info({
+            message: 'tool call finished',
             request_id: options.requestId,
             session_id: options.sessionId,
             tool_name: record.tool,

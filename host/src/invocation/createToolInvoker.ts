@@ -3,13 +3,19 @@ import { context } from '@opentelemetry/api';
 import { fail, type JsonObject, type ToolResult } from '@toolhost/plugin-sdk';
 import type winston from 'winston';
 import type { RegisteredTool } from '../plugins/RegisteredTool.js';
-import { createCallTelemetry } from './callTelemetry.js';
+import { createCallTelemetry, type CallTrace } from './callTelemetry.js';
 import { systemClock, type Clock } from './Clock.js';
 import { createToolPipeline, type ToolPipeline } from './createToolPipeline.js';
 import { DeadlineQueue } from './DeadlineQueue.js';
 import { failureFromError } from './failureFromError.js';
 import type { PendingCall } from './Policy.js';
-import type { CircuitStateName, InvokeOptions, Invocation, ToolInvoker } from './ToolInvoker.js';
+import type {
+  CircuitStateName,
+  InvokeOptions,
+  Invocation,
+  ToolCallRecord,
+  ToolInvoker,
+} from './ToolInvoker.js';
 
 export interface ToolInvokerDeps {
   lookup(name: string): RegisteredTool | undefined;
@@ -51,36 +57,54 @@ export function createToolInvoker(deps: ToolInvokerDeps): ToolInvoker {
   }
 
   function runPipeline(call: PendingCall): Promise<ToolResult> {
-    return pipelineOf(call.tool).run(call);
+    try {
+      return pipelineOf(call.tool).run(call);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  function settle(
+    name: string,
+    options: InvokeOptions,
+    trace: CallTrace,
+    started: number,
+    call: PendingCall | null,
+    result: ToolResult,
+  ): Invocation {
+    const record: ToolCallRecord = {
+      tool: name,
+      outcome: result.success ? 'success' : 'failure',
+      errorCode: result.success ? null : (result.errorCode ?? 'internal'),
+      attempts: call?.attempts ?? 0,
+      durationMs: roundMs(clock.now() - started),
+    };
+    telemetry.finish(trace, record, options);
+    return { result, record };
+  }
+
+  function invoke(name: string, input: JsonObject, options: InvokeOptions): Promise<Invocation> {
+    const started = clock.now();
+    const trace = telemetry.start(name, options);
+    let tool: RegisteredTool | undefined;
+    try {
+      tool = deps.lookup(name);
+    } catch (error) {
+      return Promise.resolve(settle(name, options, trace, started, null, failureFromError(error)));
+    }
+    if (tool === undefined) {
+      const notFound = fail(`Tool '${name}' is not registered`, 'not_found');
+      return Promise.resolve(settle(name, options, trace, started, null, notFound));
+    }
+    const call: PendingCall = { tool, input, options, attempt: 1, attempts: 0, deadline: null };
+    return context.with(trace.context, runPipeline, undefined, call).then(
+      (result) => settle(name, options, trace, started, call, result),
+      (error: unknown) => settle(name, options, trace, started, call, failureFromError(error)),
+    );
   }
 
   return {
-    async invoke(name: string, input: JsonObject, options: InvokeOptions): Promise<Invocation> {
-      const started = clock.now();
-      const trace = telemetry.start(name, options);
-      let call: PendingCall | null = null;
-      let result: ToolResult;
-      try {
-        const tool = deps.lookup(name);
-        if (tool === undefined) {
-          result = fail(`Tool '${name}' is not registered`, 'not_found');
-        } else {
-          call = { tool, input, options, attempt: 1, attempts: 0, deadline: null };
-          result = await context.with(trace.context, runPipeline, undefined, call);
-        }
-      } catch (error) {
-        result = failureFromError(error);
-      }
-      const record = {
-        tool: name,
-        outcome: result.success ? ('success' as const) : ('failure' as const),
-        errorCode: result.success ? null : (result.errorCode ?? 'internal'),
-        attempts: call?.attempts ?? 0,
-        durationMs: roundMs(clock.now() - started),
-      };
-      telemetry.finish(trace, record, options);
-      return { result, record };
-    },
+    invoke,
 
     circuitState(name: string): CircuitStateName {
       const tool = deps.lookup(name);

@@ -25,8 +25,14 @@ export function retryPolicy(
     backoff: growingJitterBackoff(initialDelayMs, maxDelayMs, random),
   });
   return (next) => (call) =>
-    retries.execute(({ attempt }) => {
-      call.attempt = attempt + 1;
-      return next(call);
+    next(call).then((first) => {
+      if (!isTransientFailure(first)) return first;
+      // Most calls succeed at once, so the first attempt runs outside cockatiel; when it
+      // failed, cockatiel replays that answer as its attempt 0 and runs the retries.
+      return retries.execute(({ attempt }) => {
+        if (attempt === 0) return first;
+        call.attempt = attempt + 1;
+        return next(call);
+      });
     });
 }

@@ -1,22 +1,18 @@
-import Transport from 'winston-transport';
+import winston from 'winston';
 
 const MESSAGE = Symbol.for('message');
 
-export interface JsonLineTransportOptions extends Transport.TransportStreamOptions {
-  stream: NodeJS.WritableStream;
-}
-
 /**
- * Writes each formatted line and a newline to a stream. Unlike winston's Stream
- * transport it does not schedule a `setImmediate` per line to emit `logged`: it emits
- * it at once, and only when someone listens.
+ * winston's Stream transport for one JSON line per entry, without the `setImmediate`
+ * it schedules for every line to emit `logged`: that is emitted at once, and only when
+ * someone listens.
  */
-export class JsonLineTransport extends Transport {
+export class JsonLineTransport extends winston.transports.Stream {
   readonly #stream: NodeJS.WritableStream;
 
-  constructor({ stream, ...options }: JsonLineTransportOptions) {
+  constructor(options: { stream: NodeJS.WritableStream; level?: string }) {
     super(options);
-    this.#stream = stream;
+    this.#stream = options.stream;
   }
 
   override log(info: Record<symbol, unknown>, next: () => void): void {

@@ -1,4 +1,6 @@
 import { createRequire } from 'node:module';
+import type * as OtlpHttp from '@opentelemetry/exporter-trace-otlp-http';
+import type * as SdkNode from '@opentelemetry/sdk-node';
 import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -42,10 +44,9 @@ function releaseGlobals(): void {
 }
 
 function exportingTracing(endpoint: string, serviceName: string): Tracing {
-  const { NodeSDK } =
-    require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof SdkNode;
   const { OTLPTraceExporter } =
-    require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+    require('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpHttp;
   const sdk = new NodeSDK({
     serviceName,
     spanProcessors: [
