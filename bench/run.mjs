@@ -107,9 +107,18 @@ const discard = new Writable({
     done();
   },
 });
+const lookup = (name) => (name === tool.name ? tool : undefined);
 const invoker = createToolInvoker({
-  lookup: (name) => (name === tool.name ? tool : undefined),
+  lookup,
   tracer: tracing.tracer,
+  logger: createLogger('info', discard),
+});
+// The same, with the tracing `npm start` sets up without an OTLP endpoint: spans are
+// created with real ids but not recorded.
+const defaultTracing = createTracing({ otlpEndpoint: null });
+const defaultInvoker = createToolInvoker({
+  lookup,
+  tracer: defaultTracing.tracer,
   logger: createLogger('info', discard),
 });
 const options = { requestId: 'req-1', sessionId: 'sess-1' };
@@ -134,6 +143,10 @@ const cases = {
   },
   wrapper: async (n) => {
     const { result } = await invoker.invoke('bench.noop', { n }, options);
+    if (!result.success) throw new Error(`wrapped call failed: ${result.error}`);
+  },
+  wrapper_unsampled: async (n) => {
+    const { result } = await defaultInvoker.invoke('bench.noop', { n }, options);
     if (!result.success) throw new Error(`wrapped call failed: ${result.error}`);
   },
   mcp: async (n) => {
@@ -185,15 +198,35 @@ function summarise(batches) {
 
 const results = Object.fromEntries(names.map((name) => [name, summarise(samples[name])]));
 const ratio = (a, b) => Math.round((a / b) * 1000) / 1000;
-const p1 = {
-  description: 'full inline wrapper vs MCP SDK in-memory call, median latency',
-  target: `<= ${P1_TARGET}`,
-  ratio_median: ratio(results.wrapper.median_us, results.mcp.median_us),
-  ratio_p99: ratio(results.wrapper.p99_us, results.mcp.p99_us),
-  wrapper_overhead_median_us:
-    Math.round((results.wrapper.median_us - results.direct.median_us) * 100) / 100,
+// Load from other processes drifts during a run: comparing each round's wrapper median
+// with the MCP median of the same round cancels most of it.
+const medianOf = (values) => {
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.floor(sorted.length / 2)];
 };
-p1.pass = p1.ratio_median <= P1_TARGET;
+function compare(name, description) {
+  const perRound = samples[name].map(
+    (batch, round) => medianOf(batch) / medianOf(samples.mcp[round]),
+  );
+  const figures = {
+    description,
+    target: `<= ${P1_TARGET}`,
+    ratio_median_per_round: Math.round(medianOf(perRound) * 1000) / 1000,
+    ratio_median: ratio(results[name].median_us, results.mcp.median_us),
+    ratio_p99: ratio(results[name].p99_us, results.mcp.p99_us),
+    overhead_median_us:
+      Math.round((results[name].median_us - results.direct.median_us) * 100) / 100,
+  };
+  return { ...figures, pass: figures.ratio_median_per_round <= P1_TARGET };
+}
+const p1 = compare(
+  'wrapper',
+  'full inline wrapper (recorded span) vs MCP SDK in-memory call, median latency',
+);
+const p1Unsampled = compare(
+  'wrapper_unsampled',
+  'the same with the default tracing (no OTLP endpoint: spans not recorded)',
+);
 
 const report = {
   when: new Date().toISOString(),
@@ -207,15 +240,20 @@ const report = {
     direct: { description: '(a) the tool method called directly', ...results.direct },
     wrapper: {
       description:
-        '(b) invoker.invoke through InlineRuntime: input validation, bulkhead, breaker, retry, deadline, ToolResult and outputSchema validation, a recorded span, one JSON log line at info',
+        '(b) invoker.invoke through InlineRuntime: input validation, bulkhead, breaker, retry, deadline, ToolResult and outputSchema validation, a span recorded by a TracerProvider with a no-op processor (AsyncLocalStorage context), one JSON log line at info to a discarding stream',
       ...results.wrapper,
+    },
+    wrapper_unsampled: {
+      description:
+        "(b') as (b), with createTracing({ otlpEndpoint: null }): spans created, not recorded",
+      ...results.wrapper_unsampled,
     },
     mcp: {
       description: '(c) MCP TypeScript SDK client.callTool over InMemoryTransport',
       ...results.mcp,
     },
   },
-  targets: { P1: p1 },
+  targets: { P1: p1, P1_default_tracing: p1Unsampled },
 };
 
 mkdirSync(`${root}bench/results`, { recursive: true });
@@ -233,12 +271,18 @@ console.table(
     ]),
   ),
 );
-console.log(
-  `P1 wrapper/MCP median ratio ${p1.ratio_median} (target ${p1.target}) ${p1.pass ? 'PASS' : 'FAIL'}; p99 ratio ${p1.ratio_p99}`,
-);
+for (const [label, figures] of [
+  ['P1 wrapper/MCP', p1],
+  ['P1 (default tracing) wrapper/MCP', p1Unsampled],
+]) {
+  console.log(
+    `${label} median ratio ${figures.ratio_median_per_round} per round, ${figures.ratio_median} overall (target ${figures.target}) ${figures.pass ? 'PASS' : 'FAIL'}; p99 ratio ${figures.ratio_p99}`,
+  );
+}
 console.log('written to bench/results/latest.json');
 
 await client.close();
 await server.close();
 await runtime.stop(1_000);
+await defaultTracing.shutdown();
 await tracing.shutdown();

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'winston';
+import { CustomerSupportAgent } from './agent/CustomerSupportAgent.js';
+import { RulePlanner } from './agent/RulePlanner.js';
 import { createMemoryCacheBackend } from './cache/createMemoryCacheBackend.js';
 import { createRedisCacheBackend } from './cache/createRedisCacheBackend.js';
 import type { CacheBackend } from './cache/CacheBackend.js';
@@ -21,6 +23,8 @@ import { describeTools } from './plugins/describeTools.js';
 import { PluginManager } from './plugins/PluginManager.js';
 import { ToolRegistry } from './plugins/ToolRegistry.js';
 import { closeRedisClient, createRedisClient } from './redis/createRedisClient.js';
+import { createSessionStore } from './session/createSessionStore.js';
+import type { SessionStore } from './session/SessionStore.js';
 import { createLogger } from './telemetry/createLogger.js';
 import { createTracing, type Tracing } from './telemetry/createTracing.js';
 
@@ -37,6 +41,8 @@ export interface Host {
   readonly registry: ToolRegistry;
   readonly plugins: PluginManager | null;
   readonly invoker: ToolInvoker;
+  readonly agent: CustomerSupportAgent;
+  readonly sessions: SessionStore;
   readonly database: Database;
   readiness(): Promise<ReadinessReport>;
   stop(): Promise<void>;
@@ -117,12 +123,22 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
       tracer: tracing.tracer,
       logger,
     });
+    const sessions = createSessionStore(settings, redis);
+    cleanups.push(() => sessions.close());
+    const agent = new CustomerSupportAgent({
+      invoker,
+      tools: registry,
+      sessions,
+      planner: new RulePlanner(),
+      tracer: tracing.tracer,
+      logger,
+    });
     const readiness = async (): Promise<ReadinessReport> => {
       const checks: ReadinessReport['checks'] = {
         database: await check(() => database.ping()),
         cache: await check(() => cache.ping()),
+        sessions: await check(() => sessions.ping()),
       };
-      if (redis) checks['redis'] = checks['cache'] ?? { ok: false };
       return {
         ready: Object.values(checks).every((c) => c.ok),
         checks,
@@ -145,6 +161,10 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
       invoker,
       plugins: admin,
       readiness,
+      agent: {
+        processMessage: (request) => agent.processMessage(request),
+        session: (sessionId) => sessions.get(sessionId),
+      },
     });
     const server = await startHttpServer(app, { host: settings.host, port: settings.port });
     cleanups.push(() => server.close(settings.drainTimeoutMs));
@@ -158,6 +178,8 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
       registry,
       plugins,
       invoker,
+      agent,
+      sessions,
       database,
       readiness,
       stop: () =>

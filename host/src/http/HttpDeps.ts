@@ -1,4 +1,6 @@
 import type { Logger } from 'winston';
+import type { AgentResponse, MessageRequest } from '../agent/AgentResponse.js';
+import type { SessionContext } from '../session/SessionStore.js';
 import type { Settings } from '../config/Settings.js';
 import type { ToolInvoker } from '../invocation/ToolInvoker.js';
 import type { PluginAdmin, PluginStatus, ToolDescription } from '../plugins/PluginStatus.js';
@@ -20,6 +22,11 @@ export interface HttpDeps {
   invoker: ToolInvoker;
   plugins: PluginAdmin;
   readiness(): Promise<ReadinessReport>;
+  /** The support agent behind `/v1/sessions/…`; those routes are absent without it. */
+  agent?: {
+    processMessage(request: MessageRequest): Promise<AgentResponse>;
+    session(sessionId: string): Promise<SessionContext | null>;
+  };
   /** Optional: more Prometheus text for `GET /metrics`, e.g. tool call counters kept by the invoker. */
   metrics?: MetricsSource;
 }

@@ -9,6 +9,7 @@ import { HttpMetrics } from './HttpMetrics.js';
 import type { HttpState } from './HttpState.js';
 import { metricsRoutes } from './metricsRoutes.js';
 import { requestId } from './requestId.js';
+import { sessionRoutes } from './sessionRoutes.js';
 import { toolRoutes } from './toolRoutes.js';
 
 /**
@@ -28,6 +29,7 @@ export function createApp(deps: HttpDeps): Koa<HttpState> {
   const router = new Router<HttpState>();
   healthRoutes(router, deps);
   toolRoutes(router, deps);
+  if (deps.agent) sessionRoutes(router, deps.agent, deps.settings.bodyLimitBytes);
   metricsRoutes(router, metrics, deps.metrics);
   const { adminToken } = deps.settings;
   if (typeof adminToken === 'string' && adminToken !== '') {

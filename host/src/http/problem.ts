@@ -14,6 +14,7 @@ export const HTTP_PROBLEMS = {
   TOOLHOST_HTTP_NOT_FOUND: { status: 404, title: 'Not found' },
   TOOLHOST_HTTP_TOOL_UNKNOWN: { status: 404, title: 'Unknown tool' },
   TOOLHOST_HTTP_PLUGIN_UNKNOWN: { status: 404, title: 'Unknown plugin' },
+  TOOLHOST_HTTP_SESSION_UNKNOWN: { status: 404, title: 'Unknown session' },
   TOOLHOST_HTTP_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   TOOLHOST_HTTP_BODY_TOO_LARGE: { status: 413, title: 'Request body too large' },
   TOOLHOST_HTTP_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },

@@ -44,6 +44,16 @@ export function toHttpProblem(error: unknown): HttpProblem {
     if (error.code === 'TOOLHOST_ERR_TOOL_UNKNOWN') {
       return new HttpProblem('TOOLHOST_HTTP_TOOL_UNKNOWN', error.message, { cause: error });
     }
+    if (error.code === 'TOOLHOST_ERR_SESSION_UNAVAILABLE') {
+      return new HttpProblem(
+        'TOOLHOST_HTTP_UNAVAILABLE',
+        'the session store is unavailable; retry shortly',
+        {
+          cause: error,
+          headers: { 'Retry-After': '1' },
+        },
+      );
+    }
     if (error.code === 'TOOLHOST_ERR_DATABASE_UNAVAILABLE') {
       return new HttpProblem(
         'TOOLHOST_HTTP_UNAVAILABLE',

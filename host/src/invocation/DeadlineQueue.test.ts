@@ -79,6 +79,20 @@ describe('DeadlineQueue', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('expires every due deadline even when an abort listener settles others', () => {
+    const queue = new DeadlineQueue(100, clock);
+    const expired: string[] = [];
+    const a = queue.add(() => expired.push('a'));
+    const b = queue.add(() => expired.push('b'));
+    queue.add(() => expired.push('c'));
+    a.signal.addEventListener('abort', () => queue.settle(b));
+
+    vi.advanceTimersByTime(100);
+
+    expect(expired).toEqual(['a', 'c']);
+    expect(queue.pending).toBe(0);
+  });
+
   it('stays small when calls finish in time', () => {
     const queue = new DeadlineQueue(60_000, clock);
     for (let i = 0; i < 10_000; i++) queue.settle(queue.add(() => {}));

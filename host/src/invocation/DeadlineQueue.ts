@@ -1,6 +1,8 @@
 import type { Clock } from './Clock.js';
 
 const neverAborted = new AbortController().signal;
+/** setTimeout's ceiling: a longer delay would fire at once, with a warning. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * One attempt's deadline. Its AbortSignal exists only once a tool asks for it: most
@@ -96,7 +98,7 @@ export class DeadlineQueue {
 
   #arm(delayMs: number): void {
     if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = setTimeout(this.#fire, Math.max(1, Math.ceil(delayMs)));
+    this.#timer = setTimeout(this.#fire, Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil(delayMs))));
     this.#referenced = true;
   }
 
@@ -104,14 +106,13 @@ export class DeadlineQueue {
     this.#timer = null;
     this.#referenced = false;
     const now = this.clock.now();
-    // Re-read #items each turn: an abort listener may start or settle calls synchronously.
+    // Step past each deadline before expiring it and re-read the fields every turn: abort
+    // listeners run synchronously and may add or settle deadlines meanwhile.
     while (this.#head < this.#items.length) {
       const deadline = this.#items[this.#head]!;
-      if (!deadline.settled) {
-        if (deadline.expiresAt > now) break;
-        deadline.expire();
-      }
+      if (!deadline.settled && deadline.expiresAt > now) break;
       this.#head++;
+      if (!deadline.settled) deadline.expire();
     }
     if (this.#head === this.#items.length) {
       this.#items.length = 0;

@@ -1,5 +1,8 @@
 import type { IBackoff, IBackoffFactory } from 'cockatiel';
 
+/** setTimeout's ceiling: a longer delay would fire at once, with a warning. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * Exponential backoff with jitter that stays between `initialDelayMs` and `maxDelayMs`:
  * retry n waits a random time in [b, 1.5·b] with b = initialDelayMs·2^(n-1), capped at
@@ -14,8 +17,9 @@ export class GrowingJitterBackoff implements IBackoff<unknown> {
     private readonly random: () => number = Math.random,
     private readonly retry = 1,
   ) {
-    const base = Math.min(maxDelayMs, initialDelayMs * 2 ** (retry - 1));
-    this.duration = Math.round(Math.min(maxDelayMs, base * (1 + random() / 2)));
+    const cap = Math.min(maxDelayMs, MAX_TIMER_MS);
+    const base = Math.min(cap, initialDelayMs * 2 ** (retry - 1));
+    this.duration = Math.round(Math.min(cap, base * (1 + random() / 2)));
   }
 
   next(): IBackoff<unknown> {

@@ -6,6 +6,7 @@ import {
   handleWhenResult,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
+import type winston from 'winston';
 import type { ResolvedPolicy } from './ResolvedPolicy.js';
 import type { CircuitStateName } from './ToolInvoker.js';
 
@@ -34,11 +35,20 @@ const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
 export class ToolBreaker {
   readonly policy: CircuitBreakerPolicy;
 
-  constructor(private readonly options: ResolvedPolicy['circuitBreaker']) {
+  constructor(
+    toolName: string,
+    private readonly options: ResolvedPolicy['circuitBreaker'],
+    logger: winston.Logger,
+  ) {
     this.policy = circuitBreaker(handleWhenResult(isBreakerFailure), {
       halfOpenAfter: options.halfOpenAfterMs,
       breaker: new ConsecutiveBreaker(options.consecutiveFailures),
     });
+    const log = (level: 'info' | 'warn', message: string) => () =>
+      logger.log({ level, message, tool_name: toolName });
+    this.policy.onBreak(log('warn', 'circuit breaker opened'));
+    this.policy.onHalfOpen(log('info', 'circuit breaker half-open: probing'));
+    this.policy.onReset(log('info', 'circuit breaker closed'));
   }
 
   /**

@@ -1,4 +1,5 @@
 import {
+  INVALID_SPAN_CONTEXT,
   SpanStatusCode,
   context,
   trace,
@@ -15,6 +16,46 @@ export interface CallTrace {
   readonly context: Context;
 }
 
+// A failing span processor or log transport must not fail the call it reports: every
+// step below swallows its own errors.
+
+function startSpan(
+  tracer: Tracer,
+  toolName: string,
+  options: InvokeOptions,
+  parent: Context,
+): Span {
+  try {
+    const span = tracer.startSpan(`tool.${toolName}`, undefined, parent);
+    if (span.isRecording()) {
+      span.setAttribute('gen_ai.operation.name', 'execute_tool');
+      span.setAttribute('gen_ai.tool.name', toolName);
+      span.setAttribute('request_id', options.requestId);
+      if (options.sessionId !== null) span.setAttribute('session_id', options.sessionId);
+      span.setAttribute('tool_name', toolName);
+    }
+    return span;
+  } catch {
+    return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+  }
+}
+
+function endSpan(span: Span, record: ToolCallRecord): void {
+  try {
+    if (span.isRecording()) {
+      span.setAttribute('toolhost.attempts', record.attempts);
+      span.setAttribute('toolhost.outcome', record.outcome);
+      if (record.errorCode !== null) {
+        span.setAttribute('error.type', record.errorCode);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: record.errorCode });
+      }
+    }
+    span.end();
+  } catch {
+    // see above
+  }
+}
+
 /**
  * One span `tool.{name}` per call (GenAI `execute_tool` conventions) and two log lines
  * with the same ids: "started" at debug, "finished" at info. Only ids, outcome, codes,
@@ -29,14 +70,7 @@ export function createCallTelemetry(tracer: Tracer, logger: winston.Logger): Cal
   return {
     start(toolName, options) {
       const parent = context.active();
-      const span = tracer.startSpan(`tool.${toolName}`, undefined, parent);
-      if (span.isRecording()) {
-        span.setAttribute('gen_ai.operation.name', 'execute_tool');
-        span.setAttribute('gen_ai.tool.name', toolName);
-        span.setAttribute('request_id', options.requestId);
-        if (options.sessionId !== null) span.setAttribute('session_id', options.sessionId);
-        span.setAttribute('tool_name', toolName);
-      }
+      const span = startSpan(tracer, toolName, options, parent);
       try {
         if (logger.isLevelEnabled('debug')) {
           logger.debug({
@@ -47,21 +81,13 @@ export function createCallTelemetry(tracer: Tracer, logger: winston.Logger): Cal
           });
         }
       } catch {
-        // A failing log transport must not fail the call it reports.
+        // see above
       }
       return { span, context: trace.setSpan(parent, span) };
     },
 
     finish({ span }, record, options) {
-      if (span.isRecording()) {
-        span.setAttribute('toolhost.attempts', record.attempts);
-        span.setAttribute('toolhost.outcome', record.outcome);
-        if (record.errorCode !== null) {
-          span.setAttribute('error.type', record.errorCode);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: record.errorCode });
-        }
-      }
-      span.end();
+      endSpan(span, record);
       try {
         if (logger.isLevelEnabled('info')) {
           logger.info({
@@ -76,7 +102,7 @@ export function createCallTelemetry(tracer: Tracer, logger: winston.Logger): Cal
           });
         }
       } catch {
-        // As above.
+        // see above
       }
     },
   };

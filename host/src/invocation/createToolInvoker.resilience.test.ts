@@ -184,6 +184,15 @@ describe('circuit breaker', () => {
     const probe = await fx.invoker.invoke('billing.invoice', {}, ids);
     expect(probe.result.success).toBe(true);
     expect(fx.invoker.circuitState('billing.invoice')).toBe('closed');
+    expect(
+      fx.lines
+        .filter((line) => line.message.startsWith('circuit breaker'))
+        .map((line) => [line.level, line.message, line['tool_name']]),
+    ).toEqual([
+      ['warn', 'circuit breaker opened', 'billing.invoice'],
+      ['info', 'circuit breaker half-open: probing', 'billing.invoice'],
+      ['info', 'circuit breaker closed', 'billing.invoice'],
+    ]);
   });
 
   it('opens again when the half-open probe fails', async () => {

@@ -1,7 +1,10 @@
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import { fail, ok, ToolError } from '@toolhost/plugin-sdk';
+import winston from 'winston';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCapturingLogger } from '../../../test/support/capturingLogger.js';
 import { invokerFixture, testTool, type InvokerFixture } from './testing/invokerFixture.js';
+import { createToolInvoker } from './createToolInvoker.js';
 
 const ids = { requestId: 'req-42', sessionId: 'sess-7' };
 const SECRET_INPUT = 'customer-ssn-123-45-6789';
@@ -100,6 +103,28 @@ describe('failures become ToolResults', () => {
     );
     await broken.tracing.shutdown();
   });
+  it('never rejects when the tracer or the logger throws', async () => {
+    const tool = testTool('crm.lookup', () => ok({ fine: true }));
+    const brokenTracer = {
+      startSpan() {
+        throw new Error('span processor exploded');
+      },
+    } as unknown as Tracer;
+    const brokenLogger = winston.createLogger({
+      level: 'debug',
+      format: winston.format(() => {
+        throw new Error('format exploded');
+      })(),
+      transports: [new winston.transports.Console({ silent: true })],
+    });
+    const invoker = createToolInvoker({
+      lookup: () => tool,
+      tracer: brokenTracer,
+      logger: brokenLogger,
+    });
+
+    expect((await invoker.invoke('crm.lookup', {}, ids)).result).toEqual(ok({ fine: true }));
+  });
 });
 
 describe('validation', () => {
@@ -170,6 +195,21 @@ describe('validation', () => {
     expect(bad.result.errorCode).toBe('invalid_output');
     expect(bad.result.error).toContain('field "total" must be number');
     expect(failure.result.errorCode).toBe('upstream_error');
+  });
+
+  it('validates against the schemas of the reloaded tool, not the old ones', async () => {
+    const v1 = { inputSchema: { type: 'object', required: ['customerId'] } };
+    const v2 = { inputSchema: { type: 'object', required: ['email'] } };
+    fx.add(testTool('crm.lookup', () => ok({}), { spec: v1 }));
+    expect((await fx.invoker.invoke('crm.lookup', { email: 'a@b.c' }, ids)).result.errorCode).toBe(
+      'invalid_input',
+    );
+
+    fx.add(testTool('crm.lookup', () => ok({}), { spec: v2 }));
+
+    expect((await fx.invoker.invoke('crm.lookup', { email: 'a@b.c' }, ids)).result.success).toBe(
+      true,
+    );
   });
 
   it('fails every call of a tool whose inputSchema does not compile', async () => {
@@ -306,5 +346,18 @@ describe('telemetry', () => {
 
     expect(fx.lines.at(-1)).toMatchObject({ outcome: 'failure', error_code: 'not_found' });
     expect(fx.rawLines.join('\n')).not.toContain(SECRET_INPUT);
+  });
+
+  it('logs through any winston logger, not only the host’s own', async () => {
+    const { logger, lines } = createCapturingLogger('info');
+    const tool = testTool('crm.lookup', () => ok({}));
+    const invoker = createToolInvoker({ lookup: () => tool, tracer: fx.tracing.tracer, logger });
+
+    await invoker.invoke('crm.lookup', {}, ids);
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(lines).toEqual([
+      expect.objectContaining({ message: 'tool call finished', tool_name: 'crm.lookup' }),
+    ]);
   });
 });

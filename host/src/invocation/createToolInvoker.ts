@@ -1,5 +1,4 @@
-import type { Tracer } from '@opentelemetry/api';
-import { context } from '@opentelemetry/api';
+import { context, type Tracer } from '@opentelemetry/api';
 import { fail, type JsonObject, type ToolResult } from '@toolhost/plugin-sdk';
 import type winston from 'winston';
 import type { RegisteredTool } from '../plugins/RegisteredTool.js';

@@ -31,7 +31,7 @@ export interface ToolPipelineDeps {
 export function createToolPipeline(tool: RegisteredTool, deps: ToolPipelineDeps): ToolPipeline {
   const { policy, spec } = tool;
   const validators = compileToolValidators(tool);
-  const breaker = new ToolBreaker(policy.circuitBreaker);
+  const breaker = new ToolBreaker(tool.name, policy.circuitBreaker, deps.logger);
   const policies: Policy[] = [
     inputValidationPolicy(validators.input),
     bulkheadPolicy(policy.bulkhead),

@@ -8,7 +8,8 @@ export function reachTool(logger: winston.Logger): RawStep {
     call.attempts += 1;
     const context = new ToolCallContext(call, logger);
     try {
-      return call.tool.runtime.invoke(call.tool.toolName, call.input, context);
+      // Promise.resolve hands a native promise back as it is; it only guards odd runtimes.
+      return Promise.resolve(call.tool.runtime.invoke(call.tool.toolName, call.input, context));
     } catch (error) {
       return Promise.reject(error);
     }

@@ -10,6 +10,8 @@ export async function createRedisClient(url: string, logger: Logger): Promise<Re
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    // A command whose reply was lost may have run: never resend it (an increment would count twice).
+    autoResendUnfulfilledCommands: false,
     connectTimeout: 2_000,
     commandTimeout: 2_000,
     retryStrategy: (times: number) => Math.min(times * 200, 2_000),

@@ -1,0 +1,30 @@
+import type { JsonObject } from '@toolhost/plugin-sdk';
+import type { SessionContext } from '../session/SessionStore.js';
+
+export type Intent = 'knowledge' | 'account' | 'human' | 'angry';
+
+export interface PlannedCall {
+  tool: string;
+  input: JsonObject;
+}
+
+export interface PlanInput {
+  /** The message with PII already redacted. */
+  text: string;
+  customerId: string | null;
+  /** The session as it stands after this message was counted. */
+  session: SessionContext;
+  /** Whether a tool is registered right now. */
+  has(tool: string): boolean;
+}
+
+export interface Plan {
+  intent: Intent;
+  /** Run in order; the calls inside one step run concurrently. */
+  steps: PlannedCall[][];
+}
+
+/** Chooses the tool calls for a message; the default is RulePlanner, a model-driven one can slot in. */
+export interface Planner {
+  plan(input: PlanInput): Plan;
+}
