@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PluginStatus, ToolDescription } from '../host/src/plugins/PluginStatus.js';
+import { REPO_PLUGINS_DIR } from './support/builtinPlugins.js';
 import { startTestHost, type TestHost } from './support/testHost.js';
 
 const greeterManifest = {
@@ -154,14 +155,24 @@ describe('plugin loading from manifests', () => {
 
   it('legacy mode ignores the manifests dir and wires the built-ins', async () => {
     running = await startTestHost(
-      (dirs) => {
-        dirs.addPlugin('repo:echo');
-        dirs.addPlugin('greeter');
-        dirs.writeManifest(greeterManifest);
+      (dirs) => dirs.writeManifest({ name: 'greeter', enabled: true, source: { path: 'greeter' } }),
+      {
+        AGENT_TOOL_REGISTRY_MODE: 'legacy',
+        TOOLHOST_PLUGINS_DIR: REPO_PLUGINS_DIR,
+        ENABLE_MEMORY: 'false',
       },
-      { AGENT_TOOL_REGISTRY_MODE: 'legacy' },
     );
-    expect(await toolNames(running)).toEqual(['echo.count', 'echo.say']);
+    expect(await toolNames(running)).toEqual([
+      'escalation.create_ticket',
+      'escalation.get_ticket',
+      'rag.add_documents',
+      'rag.search',
+    ]);
+    expect(statusOf(running, 'memory')).toMatchObject({
+      state: 'disabled',
+      error: 'forced off by ENABLE_MEMORY=false',
+    });
+    expect(statusOf(running, 'greeter')).toBeUndefined();
     expect(running.host.plugins).toBeNull();
   });
 });

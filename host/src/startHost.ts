@@ -104,7 +104,9 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
             enabled: effective.enabled,
             manifestFile: null,
             isolation: manifest.isolation ?? 'inline',
-            note: effective.forcedBy ? `forced off by ${effective.forcedBy}` : null,
+            note: effective.forcedBy
+              ? `forced ${effective.enabled ? 'on' : 'off'} by ${effective.forcedBy}`
+              : null,
           },
         );
         if (effective.enabled) await registry.enable(manifest.name);

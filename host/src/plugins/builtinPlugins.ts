@@ -1,16 +1,17 @@
 import type { Manifest } from '@toolhost/plugin-sdk';
 
 /**
- * The built-in plugins, with the manifests they get in legacy mode
- * (AGENT_TOOL_REGISTRY_MODE=legacy: manifests on disk are ignored, these are wired
- * statically; ENABLE_* flags still apply).
+ * The built-in support plugins with the manifests they get in legacy mode
+ * (AGENT_TOOL_REGISTRY_MODE=legacy: manifests on disk are ignored and these are wired
+ * statically from the plugins dir; ENABLE_* flags still apply).
  */
 export const BUILTIN_PLUGINS: readonly Manifest[] = [
+  { name: 'rag', enabled: true, source: { path: 'rag' }, permissions: { store: true } },
+  { name: 'memory', enabled: true, source: { path: 'memory' }, permissions: { store: true } },
   {
-    name: 'echo',
+    name: 'escalation',
     enabled: true,
-    source: { path: 'echo' },
-    isolation: 'inline',
-    permissions: { cache: true },
+    source: { path: 'escalation' },
+    permissions: { store: true },
   },
 ];

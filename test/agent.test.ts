@@ -1,0 +1,183 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentResponse } from '../host/src/agent/AgentResponse.js';
+import { REPO_PLUGINS_DIR, useBuiltinManifests } from './support/builtinPlugins.js';
+import { startTestHost, type TestHost } from './support/testHost.js';
+
+const BUILTINS = ['rag', 'memory', 'escalation'];
+const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+let running: TestHost | null = null;
+afterEach(async () => {
+  await running?.stop();
+  running = null;
+});
+
+async function start(
+  prepare = (dirs: Parameters<Parameters<typeof startTestHost>[0] & object>[0]) =>
+    useBuiltinManifests(dirs, BUILTINS),
+) {
+  running = await startTestHost(prepare, {
+    TOOLHOST_PLUGINS_DIR: REPO_PLUGINS_DIR,
+    TOOLHOST_ADMIN_TOKEN: ADMIN_TOKEN,
+  });
+  return running;
+}
+
+async function send(
+  t: TestHost,
+  sessionId: string,
+  text: string,
+  extra: Record<string, string> = {},
+) {
+  const response = await t.request(`/v1/sessions/${sessionId}/messages`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-request-id': `req-${sessionId}-${Math.random().toString(36).slice(2)}`,
+    },
+    body: JSON.stringify({ text, ...extra }),
+  });
+  return {
+    status: response.status,
+    body: response.body as AgentResponse,
+    headers: response.headers,
+  };
+}
+
+describe('the support agent over HTTP', () => {
+  it('answers a knowledge question with sources and tool metadata', async () => {
+    const t = await start();
+    const { status, body, headers } = await send(
+      t,
+      's-knowledge',
+      'How long does a refund take to reach my card?',
+    );
+    expect(status).toBe(200);
+    expect(body.requestId).toBe(headers.get('x-request-id'));
+    expect(body.sessionId).toBe('s-knowledge');
+    expect(body.sources.length).toBeGreaterThan(0);
+    expect(body.sources[0]?.title).toMatch(/refund/i);
+    expect(body.reply).toContain(body.sources[0]?.title);
+    expect(Object.keys(body.toolMetadata).sort()).toEqual([
+      'memory.recall',
+      'memory.remember',
+      'rag.search',
+    ]);
+    expect(body.toolMetadata['rag.search']).toMatchObject({
+      outcome: 'success',
+      errorCode: null,
+      attempts: 1,
+    });
+    expect(body.toolMetadata['rag.search']?.metadata).toMatchObject({ source: 'rag' });
+    expect(body.escalation).toBeNull();
+
+    const session = await t.request('/v1/sessions/s-knowledge');
+    expect(session.body).toMatchObject({
+      messageCount: 1,
+      escalated: false,
+      lastIntent: 'knowledge',
+    });
+  });
+
+  it('opens a ticket when the customer asks for a person, and flags the session', async () => {
+    const t = await start();
+    const { body } = await send(t, 's-human', 'This is useless, I want to talk to a human please');
+    expect(body.escalation).toMatchObject({ created: true });
+    expect(body.escalation?.ticketId).toMatch(/^TCK-/);
+    expect(body.reply).toContain(body.escalation?.ticketId);
+    expect(body.toolMetadata['escalation.create_ticket']).toMatchObject({ outcome: 'success' });
+
+    const session = await t.request('/v1/sessions/s-human');
+    expect(session.body).toMatchObject({
+      escalated: true,
+      escalationTicketId: body.escalation?.ticketId,
+      lastIntent: 'human',
+    });
+
+    const again = await send(t, 's-human', 'Can I speak to a human?');
+    expect(again.body.escalation).toEqual({ ticketId: body.escalation?.ticketId, created: false });
+    expect(again.body.toolMetadata['escalation.create_ticket']).toBeUndefined();
+  });
+
+  it('escalates after repeated turns without an answer', async () => {
+    const t = await start();
+    const nonsense = 'qwxz vlorp grimble';
+    expect((await send(t, 's-fail', nonsense)).body.escalation).toBeNull();
+    expect((await send(t, 's-fail', nonsense)).body.escalation).toBeNull();
+    const third = await send(t, 's-fail', nonsense);
+    expect(third.body.escalation).toMatchObject({ created: true });
+  });
+
+  it('keeps answering when a plugin is disabled, with a degraded reply', async () => {
+    const t = await start();
+    const disabled = await t.request('/v1/admin/plugins/rag/disable', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(disabled.status).toBe(200);
+    const { status, body } = await send(t, 's-no-rag', 'How do I reset my password?');
+    expect(status).toBe(200);
+    expect(body.sources).toEqual([]);
+    expect(body.toolMetadata['rag.search']).toBeUndefined();
+    expect(body.reply).toContain("I couldn't find an answer");
+  });
+
+  it('keeps answering when a plugin throws', async () => {
+    const t = await start((dirs) => {
+      useBuiltinManifests(dirs, ['memory', 'escalation']);
+      dirs.addPlugin('rag-broken');
+      dirs.writeManifest({
+        name: 'rag',
+        enabled: true,
+        source: { path: `${dirs.pluginsDir}/rag-broken` },
+      });
+    });
+    const { status, body } = await send(t, 's-broken', 'How do I reset my password?');
+    expect(status).toBe(200);
+    expect(body.toolMetadata['rag.search']).toMatchObject({
+      outcome: 'failure',
+      errorCode: 'internal',
+    });
+    expect(body.reply).toContain('Some of our systems are not answering right now');
+  });
+
+  it('never hands raw PII to the tools', async () => {
+    const t = await start();
+    await send(
+      t,
+      's-pii',
+      'My card 4111 1111 1111 1111 was charged twice, email me at ann@example.com',
+    );
+    const recalled = await t.host.invoker.invoke(
+      'memory.recall',
+      {},
+      { requestId: 'r', sessionId: 's-pii' },
+    );
+    const notes = JSON.stringify(recalled.result.data);
+    expect(notes).toContain('[CARD]');
+    expect(notes).toContain('[EMAIL]');
+    expect(notes).not.toContain('4111');
+    expect(notes).not.toContain('ann@example.com');
+  });
+
+  it('refuses malformed messages with problem+json', async () => {
+    const t = await start();
+    const empty = await t.request('/v1/sessions/s1/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: '' }),
+    });
+    expect(empty.status).toBe(400);
+    expect(empty.headers.get('content-type')).toContain('application/problem+json');
+    expect(empty.body).toMatchObject({ code: 'TOOLHOST_HTTP_INVALID_BODY' });
+    const badId = await t.request('/v1/sessions/bad%20id/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'hi' }),
+    });
+    expect(badId.status).toBe(400);
+    const unknown = await t.request('/v1/sessions/never-seen');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ code: 'TOOLHOST_HTTP_SESSION_UNKNOWN' });
+  });
+});
