@@ -87,9 +87,12 @@ function localTracing(spanProcessors: SpanProcessor[] | undefined): Tracing {
   return {
     tracer: provider.getTracer(TRACER_NAME),
     async shutdown() {
-      await provider.shutdown();
-      if (ownsProvider) trace.disable();
-      if (ownsContext) context.disable();
+      try {
+        await provider.shutdown();
+      } finally {
+        if (ownsProvider) trace.disable();
+        if (ownsContext) context.disable();
+      }
     },
   };
 }
