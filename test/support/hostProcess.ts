@@ -40,7 +40,8 @@ export function startHostProcess(env: Record<string, string>): Promise<HostProce
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const line = output.split('\n').find((l) => l.includes('"toolhost listening"'));
+      const complete = output.slice(0, output.lastIndexOf('\n'));
+      const line = complete.split('\n').find((l) => l.includes('"toolhost listening"'));
       if (!line) return;
       child.stdout?.off('data', onData);
       child.stdout?.on('data', (more: Buffer) => (output += more.toString()));
