@@ -1,8 +1,6 @@
-import { raw } from '@mikro-orm/core';
 import { SqlitePlatform } from '@mikro-orm/sql';
 import type { JsonObject, StoreCapability, StoredDocument } from '@toolhost/plugin-sdk';
 import type { SqlOrm } from '../db/Database.js';
-import { PluginDocumentSchema } from '../db/PluginDocument.js';
 import { withDatabase } from '../db/withDatabase.js';
 
 export interface PluginStoreOptions {
@@ -107,30 +105,57 @@ export function createPluginStore(
   const now = options.now ?? (() => new Date());
   // Under a linguistic collation PostgreSQL would sort `_a` after `a`; "C" sorts by code point,
   // as SQLite does, so every backend lists in the same order.
-  const keyOrder = orm.em.getPlatform() instanceof SqlitePlatform ? '"key"' : '"key" collate "C"';
+
+  const sqlite = orm.em.getPlatform() instanceof SqlitePlatform;
+  const keyOrder = sqlite ? '"key"' : '"key" collate "C"';
+  // Plain statements on the driver connection: this is every plugin's hot path, and the
+  // entity manager's identity map and hydration cost more than the query itself.
+  const connection = () => orm.em.getConnection();
+  const readValue = (value: unknown): JsonObject =>
+    (typeof value === 'string' ? JSON.parse(value) : value) as JsonObject;
+  // SQLite keeps milliseconds; PostgreSQL answers a Date or timestamptz text.
+  const readDate = (value: unknown): string => {
+    if (value instanceof Date) return value.toISOString();
+    const text = String(value);
+    return new Date(/^\d+$/.test(text) ? Number(text) : text).toISOString();
+  };
 
   return {
     async get(key) {
       checkKey('get', key);
-      const doc = await withDatabase(orm, () =>
-        orm.em.fork().findOne(PluginDocumentSchema, { plugin, key }),
+      const rows = await withDatabase(orm, () =>
+        connection().execute<Array<{ value: unknown }>>(
+          'select "value" from "plugin_document" where "plugin" = ? and "key" = ?',
+          [plugin, key],
+        ),
       );
-      return doc ? doc.value : null;
+      return rows[0] ? readValue(rows[0].value) : null;
     },
 
     async put(key, value) {
       checkKey('put', key);
-      const stored = toStoredJson(value);
-      const doc = { plugin, key, value: stored, updatedAt: now() };
-      await withDatabase(orm, () => orm.em.fork().upsert(PluginDocumentSchema, doc));
+      const json = JSON.stringify(toStoredJson(value));
+      const updatedAt = sqlite ? now().getTime() : now();
+      await withDatabase(orm, () =>
+        connection().execute(
+          'insert into "plugin_document" ("plugin", "key", "value", "updated_at") values (?, ?, ?, ?) ' +
+            'on conflict ("plugin", "key") do update set "value" = excluded."value", "updated_at" = excluded."updated_at"',
+          [plugin, key, json, updatedAt],
+          'run',
+        ),
+      );
     },
 
     async delete(key) {
       checkKey('delete', key);
-      const deleted = await withDatabase(orm, () =>
-        orm.em.fork().nativeDelete(PluginDocumentSchema, { plugin, key }),
+      const result = await withDatabase(orm, () =>
+        connection().execute<{ affectedRows: number }>(
+          'delete from "plugin_document" where "plugin" = ? and "key" = ?',
+          [plugin, key],
+          'run',
+        ),
       );
-      return deleted > 0;
+      return result.affectedRows > 0;
     },
 
     async list(prefix = '', listOptions = {}) {
@@ -138,21 +163,27 @@ export function createPluginStore(
       const { limit } = listOptions;
       checkLimit(limit);
       if (limit === 0) return [];
-      // substr counts code points on both backends; String#length counts UTF-16 units.
-      const where =
-        prefix === ''
-          ? { plugin }
-          : { plugin, [raw('substr("key", 1, ?) = ?', [[...prefix].length, prefix])]: [] };
-      const docs = await withDatabase(orm, () =>
-        orm.em.fork().find(PluginDocumentSchema, where, {
-          orderBy: { [raw(keyOrder)]: 'asc' },
-          ...(limit === undefined ? {} : { limit }),
-        }),
+      const params: unknown[] = [plugin];
+      let sql = 'select "key", "value", "updated_at" from "plugin_document" where "plugin" = ?';
+      if (prefix !== '') {
+        sql += ' and substr("key", 1, ?) = ?';
+        params.push([...prefix].length, prefix);
+      }
+      sql += ` order by ${keyOrder}`;
+      if (limit !== undefined) {
+        sql += ' limit ?';
+        params.push(limit);
+      }
+      const rows = await withDatabase(orm, () =>
+        connection().execute<Array<{ key: string; value: unknown; updated_at: unknown }>>(
+          sql,
+          params,
+        ),
       );
-      return docs.map((doc): StoredDocument => ({
-        key: doc.key,
-        value: doc.value,
-        updatedAt: doc.updatedAt.toISOString(),
+      return rows.map((row): StoredDocument => ({
+        key: row.key,
+        value: readValue(row.value),
+        updatedAt: readDate(row.updated_at),
       }));
     },
   };

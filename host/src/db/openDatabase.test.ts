@@ -172,13 +172,14 @@ describeWithPostgres('openDatabase on PostgreSQL', () => {
           new URL(scratch.url).pathname.slice(1),
         ]);
       const failures: string[] = [];
-      // Each pooled connection the server killed fails once; the pool then opens fresh ones.
+      // Each pooled connection the server killed fails once (unless the pool noticed the
+      // drop first, which depends on timing); either way the pool then opens fresh ones.
       for (let attempt = 0; attempt <= 10; attempt += 1) {
         const error = await database.ping().catch((reason: unknown) => reason);
         if (error === undefined) break;
         failures.push(await unavailable(Promise.reject(error)));
       }
-      expect(failures.length).toBeGreaterThan(0);
+      expect(failures.length).toBeLessThanOrEqual(3);
       await expect(database.ping()).resolves.toBeUndefined();
     } finally {
       await database.close();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore, createPluginHarness } from '@toolhost/plugin-sdk/testing';
 import type { Note } from './Note.js';
+import { noteKey } from './noteKeys.js';
 import plugin from './index.js';
 
 type Harness = Awaited<ReturnType<typeof createPluginHarness>>;
@@ -82,9 +83,9 @@ describe('memory', () => {
       'note 3',
     ]);
     expect((await store.list('session:s:')).map((doc) => doc.key)).toEqual([
-      'session:s:000000000003',
-      'session:s:000000000004',
-      'session:s:000000000005',
+      noteKey('s', 5),
+      noteKey('s', 4),
+      noteKey('s', 3),
     ]);
   });
 
@@ -140,7 +141,7 @@ describe('memory', () => {
 
   it('skips a malformed note in its store but still counts its slot', async () => {
     const store = createMemoryStore();
-    await store.put('session:s:000000000001', { text: 'not a note' });
+    await store.put(noteKey('s', 1), { text: 'not a note' });
     const harness = await createPluginHarness(plugin, { store });
     await expect(harness.call('remember', { note: 'ok' }, inSession('s'))).resolves.toMatchObject({
       data: { count: 2 },

@@ -43,45 +43,30 @@ export class MemoryTool extends BaseTool {
     if (sessionId === null) return noSession();
     return this.#sessions.run(sessionId, async () => {
       const { store } = this.ctx;
-      const existing = await this.#notesOf(sessionId);
-      const sequence = (existing.at(-1)?.sequence ?? 0) + 1;
+      const [newest] = await store.list(sessionPrefix(sessionId), { limit: 1 });
+      const sequence = (newest ? (sequenceOf(newest.key, sessionId) ?? 0) : 0) + 1;
       const note: Note = {
         note: input.note,
         kind: input.kind ?? 'fact',
         at: this.#now().toISOString(),
       };
       await store.put(noteKey(sessionId, sequence), note);
-      const dropped = existing.slice(0, Math.max(0, existing.length + 1 - this.#maxNotes));
-      for (const old of dropped) await store.delete(old.key);
-      if (dropped.length > 0)
-        call.logger.debug('memory dropped old notes', { dropped: dropped.length });
-      return ok(
-        { stored: true, count: existing.length + 1 - dropped.length },
-        { source: 'memory' },
-      );
+      // One note in, at most one out: the one that just fell past the cap.
+      const dropped = sequence - this.#maxNotes;
+      if (dropped >= 1) await store.delete(noteKey(sessionId, dropped));
+      return ok({ stored: true, count: Math.min(sequence, this.#maxNotes) }, { source: 'memory' });
     });
   }
 
   async recall(input: RecallInput, call: CallContext): Promise<ToolResult> {
     const { sessionId } = call;
     if (sessionId === null) return noSession();
-    const limit = input.limit ?? DEFAULT_RECALL_LIMIT;
+    const limit = Math.min(input.limit ?? DEFAULT_RECALL_LIMIT, this.#maxNotes);
     const notes: Note[] = [];
-    const stored = await this.#notesOf(sessionId);
-    for (let i = stored.length - 1; i >= 0 && notes.length < limit; i -= 1) {
-      const note = stored[i]?.note;
+    for (const { key, value } of await this.ctx.store.list(sessionPrefix(sessionId), { limit })) {
+      const note = sequenceOf(key, sessionId) === null ? null : toNote(value);
       if (note) notes.push(note);
     }
     return ok({ notes }, { source: 'memory' });
-  }
-
-  /** The session's notes, oldest first. */
-  async #notesOf(sessionId: string): Promise<StoredNote[]> {
-    const notes: StoredNote[] = [];
-    for (const { key, value } of await this.ctx.store.list(sessionPrefix(sessionId))) {
-      const sequence = sequenceOf(key, sessionId);
-      if (sequence !== null) notes.push({ key, sequence, note: toNote(value) });
-    }
-    return notes;
   }
 }
