@@ -16,12 +16,6 @@ export type RecallInput = { limit?: number };
 export const DEFAULT_MAX_NOTES = 50;
 const DEFAULT_RECALL_LIMIT = 10;
 
-interface StoredNote {
-  key: string;
-  sequence: number;
-  note: Note | null;
-}
-
 const noSession = () => fail('memory needs a session id', 'invalid_input');
 
 /** Per-session notes in the plugin store, oldest dropped beyond `maxNotesPerSession`. */
