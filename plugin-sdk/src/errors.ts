@@ -21,6 +21,7 @@ export const ERROR_CATALOG = {
   TOOLHOST_ERR_PLUGIN_LOAD_FAILED: "Plugin '{plugin}' could not be loaded: {details}",
   TOOLHOST_ERR_DATABASE_UNAVAILABLE: 'The database is unavailable: {details}',
   TOOLHOST_ERR_SESSION_UNAVAILABLE: 'The session store is unavailable: {details}',
+  TOOLHOST_ERR_AUDIT_FAILED: 'The audit trail failed: {details}',
 } as const;
 
 export type ToolhostErrorCode = keyof typeof ERROR_CATALOG;

@@ -63,4 +63,5 @@ export type {
 export { manifestSchema } from './manifest/manifestSchema.js';
 export { checkManifest, parseManifest, type ManifestCheck } from './manifest/validateManifest.js';
 export { createFetchHttp, type FetchHttpOptions } from './createFetchHttp.js';
+export { KeyedMutex } from './KeyedMutex.js';
 export { SDK_VERSION } from './version.js';

@@ -7,8 +7,8 @@ import {
   type CallContext,
   type PluginContext,
   type ToolResult,
+  KeyedMutex,
 } from '@toolhost/plugin-sdk';
-import { KeyedMutex } from './KeyedMutex.js';
 import { ticketKey, toTicket, webhookPayload, type Priority, type Ticket } from './Ticket.js';
 import { ticketIdCandidates } from './ticketIdCandidates.js';
 

@@ -5,8 +5,8 @@ import {
   type CallContext,
   type PluginContext,
   type ToolResult,
+  KeyedMutex,
 } from '@toolhost/plugin-sdk';
-import { KeyedMutex } from './KeyedMutex.js';
 import { toNote, type Note, type NoteKind } from './Note.js';
 import { noteKey, sequenceOf, sessionPrefix } from './noteKeys.js';
 

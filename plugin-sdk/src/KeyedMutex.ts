@@ -1,6 +1,7 @@
 /**
  * Runs tasks one at a time per key, in arrival order, within this process, so two calls
- * for the same key never interleave their reads and writes of the store.
+ * for the same key (a session, a ticket) never interleave their reads and writes of the
+ * plugin's store. It does not coordinate across host processes.
  */
 export class KeyedMutex {
   readonly #tails = new Map<string, Promise<void>>();
