@@ -34,7 +34,8 @@ export default definePlugin({
       annotations: { readOnly: true, idempotent: true },
     },
     count: {
-      description: 'Counts how often it was called for a key (kept in the plugin cache for an hour)',
+      description:
+        'Counts how often it was called for a key (kept in the plugin cache for an hour)',
       inputSchema: {
         type: 'object',
         required: ['key'],
