@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'winston';
 import { CustomerSupportAgent } from './agent/CustomerSupportAgent.js';
 import { RulePlanner } from './agent/RulePlanner.js';
+import type { AuditTrail } from './audit/AuditTrail.js';
+import { openAuditTrail } from './audit/openAuditTrail.js';
 import { createMemoryCacheBackend } from './cache/createMemoryCacheBackend.js';
 import { createRedisCacheBackend } from './cache/createRedisCacheBackend.js';
 import type { CacheBackend } from './cache/CacheBackend.js';
@@ -44,6 +46,7 @@ export interface Host {
   readonly agent: CustomerSupportAgent;
   readonly sessions: SessionStore;
   readonly database: Database;
+  readonly audit: AuditTrail;
   readiness(): Promise<ReadinessReport>;
   stop(): Promise<void>;
 }
@@ -76,6 +79,9 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
   try {
     const database = await openDatabase(settings.databaseUrl);
     cleanups.push(() => database.close());
+    // Closed before the database (cleanups run in reverse): async mode flushes its journal.
+    const audit = await openAuditTrail({ settings, database, logger });
+    cleanups.push(() => audit.close());
     let redis: Redis | null = null;
     let cache: CacheBackend;
     if (settings.redisUrl) {
@@ -134,6 +140,9 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
       planner: new RulePlanner(),
       tracer: tracing.tracer,
       logger,
+      onProcessed: async (processed) => {
+        await audit.record(processed);
+      },
     });
     const readiness = async (): Promise<ReadinessReport> => {
       const checks: ReadinessReport['checks'] = {
@@ -167,6 +176,7 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
         processMessage: (request) => agent.processMessage(request),
         session: (sessionId) => sessions.get(sessionId),
       },
+      audit: { list: (sessionId) => audit.list(sessionId) },
     });
     const server = await startHttpServer(app, { host: settings.host, port: settings.port });
     cleanups.push(() => server.close(settings.drainTimeoutMs));
@@ -183,6 +193,7 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
       agent,
       sessions,
       database,
+      audit,
       readiness,
       stop: () =>
         (stopping ??= closeAll().then(() => {

@@ -97,7 +97,7 @@ describe('toolhost migrate', () => {
     );
 
     const reverted = await runCli(['migrate', '--down'], env);
-    expect(reverted.stdout).toMatch(/^reverted {2}Migration\d+_plugin_document/m);
+    expect(reverted.stdout).toMatch(/^reverted {2}Migration\d+_message_audit/m);
   });
 });
 

@@ -1,12 +1,18 @@
 import type { Settings } from '../config/Settings.js';
 import { installSdkResolution } from '../plugins/installSdkResolution.js';
-import { startHost } from '../startHost.js';
+import { startHost, type Host } from '../startHost.js';
 
 /** `toolhost start`: runs until SIGINT/SIGTERM, then drains and exits. */
 export async function startCommand(settings: Settings): Promise<null> {
   installSdkResolution();
-  const host = await startHost(settings);
+  let host: Host | null = null;
+  let requested: string | null = null;
   const shutdown = (signal: string) => {
+    // A signal during start-up is honoured as soon as the host is up.
+    if (host === null) {
+      requested = signal;
+      return;
+    }
     host.logger.info('toolhost shutting down', { signal });
     host.stop().then(
       () => process.exit(0),
@@ -15,5 +21,7 @@ export async function startCommand(settings: Settings): Promise<null> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  host = await startHost(settings);
+  if (requested !== null) shutdown(requested);
   return null;
 }

@@ -1,4 +1,5 @@
+import { MessageAuditSchema } from '../audit/MessageAudit.js';
 import { PluginDocumentSchema } from './PluginDocument.js';
 
 /** Every entity the host database maps; each table is created by a migration in `migrations/`. */
-export const entities = [PluginDocumentSchema];
+export const entities = [PluginDocumentSchema, MessageAuditSchema];

@@ -1,5 +1,6 @@
 import type { Logger } from 'winston';
 import type { AgentResponse, MessageRequest } from '../agent/AgentResponse.js';
+import type { AuditEntry } from '../audit/AuditEntry.js';
 import type { SessionContext } from '../session/SessionStore.js';
 import type { Settings } from '../config/Settings.js';
 import type { ToolInvoker } from '../invocation/ToolInvoker.js';
@@ -26,6 +27,11 @@ export interface HttpDeps {
   agent?: {
     processMessage(request: MessageRequest): Promise<AgentResponse>;
     session(sessionId: string): Promise<SessionContext | null>;
+  };
+  /** The audit trail behind `GET /v1/sessions/:sessionId/audit` (admin token); absent without it. */
+  audit?: {
+    /** A session's entries, newest first, at most 100. */
+    list(sessionId: string): Promise<AuditEntry[]>;
   };
   /** Optional: more Prometheus text for `GET /metrics`, e.g. tool call counters kept by the invoker. */
   metrics?: MetricsSource;

@@ -2,6 +2,7 @@ import { Router } from '@koa/router';
 import Koa from 'koa';
 import { accessLog } from './accessLog.js';
 import { adminRoutes } from './adminRoutes.js';
+import { auditRoutes } from './auditRoutes.js';
 import { handleErrors } from './handleErrors.js';
 import { healthRoutes } from './healthRoutes.js';
 import type { HttpDeps } from './HttpDeps.js';
@@ -13,8 +14,8 @@ import { sessionRoutes } from './sessionRoutes.js';
 import { toolRoutes } from './toolRoutes.js';
 
 /**
- * The host's HTTP API (DESIGN section 10). Admin routes exist only when
- * `settings.adminToken` is a non-empty string; otherwise their paths answer 404.
+ * The host's HTTP API (DESIGN section 10). Admin routes (and the audit route) exist only
+ * when `settings.adminToken` is a non-empty string; otherwise their paths answer 404.
  */
 export function createApp(deps: HttpDeps): Koa<HttpState> {
   const app = new Koa<HttpState>();
@@ -34,6 +35,7 @@ export function createApp(deps: HttpDeps): Koa<HttpState> {
   const { adminToken } = deps.settings;
   if (typeof adminToken === 'string' && adminToken !== '') {
     adminRoutes(router, deps.plugins, adminToken);
+    if (deps.audit) auditRoutes(router, deps.audit, adminToken);
   }
 
   app.use(requestId());

@@ -63,6 +63,14 @@ export function toHttpProblem(error: unknown): HttpProblem {
         },
       );
     }
+    if (error.code === 'TOOLHOST_ERR_AUDIT_FAILED') {
+      // Answering without the audit row would break the audit guarantee: fail the request.
+      return new HttpProblem(
+        'TOOLHOST_HTTP_UNAVAILABLE',
+        'the audit trail is unavailable, so the message was not answered; retry shortly',
+        { cause: error, headers: { 'Retry-After': '1' } },
+      );
+    }
     if (PLUGIN_REFUSALS.has(error.code)) {
       return new HttpProblem('TOOLHOST_HTTP_PLUGIN_REFUSED', error.message, { cause: error });
     }

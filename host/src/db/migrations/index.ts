@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261124000000_plugin_document } from './Migration20261124000000_plugin_document.js';
+import { Migration20261125000000_message_audit } from './Migration20261125000000_message_audit.js';
 
 /**
  * Every migration of the host database, executed in array order (the list is not sorted);
@@ -9,5 +10,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261124000000_plugin_document',
     class: Migration20261124000000_plugin_document,
+  },
+  {
+    name: 'Migration20261125000000_message_audit',
+    class: Migration20261125000000_message_audit,
   },
 ];
