@@ -137,6 +137,14 @@ describe('the agent with the crm plugin', () => {
     });
     expect(response.reply).toContain('Your account (Ada Lovelace, pro plan) is active.');
     expect(response.reply).toContain('#O-5001 (shipped)');
+
+    const [row] = await t.host.audit.list('crm-1');
+    expect(row?.requestId).toBe(response.requestId);
+    expect(row?.toolsCalled.find((call) => call.tool === 'crm.lookup_customer')).toMatchObject({
+      outcome: 'success',
+      errorCode: null,
+      attempts: 1,
+    });
   });
 
   it('starts using the plugin once enabled in the running host, and degrades when it is disabled', async () => {
