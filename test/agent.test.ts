@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentResponse } from '../host/src/agent/AgentResponse.js';
 import { REPO_PLUGINS_DIR, useBuiltinManifests } from './support/builtinPlugins.js';
-import { startTestHost, type TestHost } from './support/testHost.js';
+import { startHost } from '../host/src/startHost.js';
+import { createInMemoryTracing } from '../host/src/telemetry/createInMemoryTracing.js';
+import { createCapturingLogger } from './support/capturingLogger.js';
+import { createHostDirs, startTestHost, testSettings, type TestHost } from './support/testHost.js';
 
 const BUILTINS = ['rag', 'memory', 'escalation'];
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -179,5 +182,48 @@ describe('the support agent over HTTP', () => {
     const unknown = await t.request('/v1/sessions/never-seen');
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ code: 'TOOLHOST_HTTP_SESSION_UNKNOWN' });
+  });
+});
+
+describe('agent telemetry', () => {
+  it('one agent.process_message span parents the tool spans, all carrying the request id', async () => {
+    const tracing = createInMemoryTracing();
+    const dirs = createHostDirs();
+    useBuiltinManifests(dirs, BUILTINS);
+    const host = await startHost(testSettings(dirs, { TOOLHOST_PLUGINS_DIR: REPO_PLUGINS_DIR }), {
+      logger: createCapturingLogger().logger,
+      tracing,
+    });
+    try {
+      await host.agent.processMessage({
+        sessionId: 's-trace',
+        text: 'How do refunds work?',
+        requestId: 'req-trace-1',
+      });
+      const spans = tracing.exporter.getFinishedSpans();
+      const agentSpan = spans.find((span) => span.name === 'agent.process_message');
+      const toolSpans = spans.filter((span) => span.name.startsWith('tool.'));
+      expect(agentSpan?.attributes).toMatchObject({
+        request_id: 'req-trace-1',
+        session_id: 's-trace',
+      });
+      expect(toolSpans.map((span) => span.name).sort()).toEqual([
+        'tool.memory.recall',
+        'tool.memory.remember',
+        'tool.rag.search',
+      ]);
+      for (const span of toolSpans) {
+        expect(span.spanContext().traceId).toBe(agentSpan?.spanContext().traceId);
+        expect(span.parentSpanContext?.spanId).toBe(agentSpan?.spanContext().spanId);
+        expect(span.attributes).toMatchObject({
+          request_id: 'req-trace-1',
+          session_id: 's-trace',
+          'gen_ai.operation.name': 'execute_tool',
+        });
+      }
+    } finally {
+      await host.stop();
+      dirs.remove();
+    }
   });
 });
