@@ -177,6 +177,38 @@ describe('plugin loading from manifests', () => {
   });
 });
 
+describe('admin enable and disable', () => {
+  it('a disable stops a plugin even while its edited manifest is refused', async () => {
+    running = await startTestHost((dirs) => {
+      dirs.addPlugin('greeter');
+      dirs.writeManifest(greeterManifest);
+    });
+    const t = running;
+    t.dirs.writeManifest({ ...greeterManifest, colour: 'red' } as never);
+    await vi.waitFor(
+      () => expect(statusOf(t, 'greeter')?.error).toContain('field "colour"'),
+      eventually,
+    );
+    const status = await t.host.plugins!.disable('greeter');
+    expect(status.state).toBe('disabled');
+    expect(await toolNames(t)).toEqual([]);
+  });
+
+  it('concurrent toggles of one plugin all succeed and leave a valid manifest', async () => {
+    running = await startTestHost((dirs) => {
+      dirs.addPlugin('greeter');
+      dirs.writeManifest(greeterManifest);
+    });
+    const plugins = running.host.plugins!;
+    const toggles = Array.from({ length: 12 }, (_, i) =>
+      i % 2 === 0 ? plugins.disable('greeter') : plugins.enable('greeter'),
+    );
+    const statuses = await Promise.all(toggles);
+    expect(statuses.at(-1)?.state).toBe('enabled');
+    expect(statusOf(running, 'greeter')).toMatchObject({ state: 'enabled', error: null });
+  });
+});
+
 describe('disabling a plugin', () => {
   it('drains in-flight calls before cleanup', async () => {
     running = await startTestHost((dirs) => {

@@ -110,12 +110,14 @@ export class CustomerSupportAgent {
       sessionId,
       {
         lastIntent: plan.intent,
-        failureCount: answered || escalation ? 0 : session.failureCount + 1,
+        ...(answered || escalation ? { failureCount: 0 } : {}),
         ...(escalation ? { escalated: true, escalationTicketId: escalation.ticketId } : {}),
         ...(request.customerId ? { customerId: request.customerId } : {}),
       },
       { atomic: true },
     );
+    // Counted, not computed from the snapshot, so concurrent turns never lose a failure.
+    if (!answered && !escalation) await sessions.increment(sessionId, 'failureCount', 1);
     await this.deps.onProcessed?.({ request, redaction, plan, invocations, response, traceId });
     this.deps.logger.info('message processed', {
       request_id: requestId,

@@ -31,6 +31,7 @@ describe('detectIntent', () => {
     ['What is the status of my order?', 'account'],
     ['where is my package', 'account'],
     ['How do I reset a password?', 'knowledge'],
+    ['mail [EMAIL], [EMAIL] or call [PHONE]', 'knowledge'],
   ])('%s → %s', (text, intent) => {
     expect(detectIntent(text)).toBe(intent);
   });

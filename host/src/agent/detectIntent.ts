@@ -8,7 +8,8 @@ const ACCOUNT =
   /\b(my (?:account|orders?|subscription|plan|invoices?|bills?|balance|payments?|profile|package|delivery)|order status|account status|where is my)\b/i;
 
 function shouts(text: string): boolean {
-  const letters = text.replace(/[^A-Za-z]/g, '');
+  // Redaction markers ([EMAIL], [CARD], …) are capitals the customer did not type.
+  const letters = text.replace(/\[[A-Z_]+\]/g, '').replace(/[^A-Za-z]/g, '');
   return letters.length >= 12 && letters.replace(/[^A-Z]/g, '').length / letters.length > 0.7;
 }
 

@@ -71,6 +71,21 @@ describe('loadSettings', () => {
     }
   });
 
+  it('never shows a secret in the error about a bad value', () => {
+    const bad = (env: Record<string, string>) => {
+      try {
+        loadSettings(env);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('expected a refusal');
+    };
+    expect(bad({ TOOLHOST_ADMIN_TOKEN: 'hunter2secret' })).not.toContain('hunter2secret');
+    const url = bad({ DATABASE_URL: 'mysql://app:S3cretPw@db/x' });
+    expect(url).not.toContain('S3cretPw');
+    expect(url).toContain('mysql://app:***@db/x');
+  });
+
   it('masks the admin token and URL passwords for logging', () => {
     const masked = maskSettings(
       loadSettings({

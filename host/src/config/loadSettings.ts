@@ -65,6 +65,15 @@ export const SETTINGS_VARIABLES = Object.keys(envSchema.properties);
 
 const validate = new Ajv({ allErrors: true, coerceTypes: true }).compile<Env>(envSchema);
 
+/** A bad value as an error message may show it: secrets hidden, URL passwords masked. */
+function shownValue(variable: string, value: string): string {
+  if (variable === 'TOOLHOST_ADMIN_TOKEN') return 'the value';
+  if (variable.endsWith('_URL') || variable.endsWith('_ENDPOINT')) {
+    return JSON.stringify(value.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@'));
+  }
+  return JSON.stringify(value);
+}
+
 function variableOf(instancePath: string): string {
   return instancePath.replace(/^\//, '');
 }
@@ -84,9 +93,10 @@ export function loadSettings(
   }
   if (!validate(picked)) {
     const [first] = validate.errors ?? [];
+    const variable = variableOf(first?.instancePath ?? '');
     throw new ToolhostError('TOOLHOST_ERR_SETTINGS_INVALID', {
-      variable: variableOf(first?.instancePath ?? ''),
-      details: `${JSON.stringify(env[variableOf(first?.instancePath ?? '')] ?? '')} ${first?.message ?? 'is invalid'}`,
+      variable,
+      details: `${shownValue(variable, env[variable]?.trim() ?? '')} ${first?.message ?? 'is invalid'}`,
     });
   }
   const e = picked as Env;

@@ -33,6 +33,22 @@ describe('redactPii', () => {
     expect(redactPii('code GB82 WEST 1234 5698 7654 33').found.iban).toBeUndefined();
   });
 
+  it.each([
+    [
+      'a card followed by its expiry and CVV',
+      'card 4111 1111 1111 1111 12/27 123',
+      'card [CARD] 12/27 123',
+    ],
+    ['a card after another number', 'order 55 4111 1111 1111 1111', 'order 55 [CARD]'],
+    [
+      'a phone number right before a card',
+      '+44 20 7946 0958 4111 1111 1111 1111',
+      '[PHONE] [CARD]',
+    ],
+  ])('finds the real item inside a longer false candidate: %s', (_label, input, expected) => {
+    expect(redactPii(input).text).toBe(expected);
+  });
+
   it('counts every kind it replaced', () => {
     const result = redactPii('a@b.io, c@d.io, card 4111111111111111, +1 415 555 2671');
     expect(result.found).toEqual({ email: 2, card: 1, phone: 1 });

@@ -41,40 +41,110 @@ export function isValidIban(candidate: string): boolean {
 
 interface Detector {
   kind: PiiKind;
-  pattern: RegExp;
-  accept?: (match: string) => boolean;
+  /** Every [start, end) range of this kind in `text`, in order, not overlapping. */
+  find(text: string): Array<[number, number]>;
+}
+
+/**
+ * Ranges where `pattern` matches and `accept` agrees. With `retryInside`, a refused match
+ * is retried from its next character, so a longer false candidate never hides a real one
+ * inside it (for shapes that are checksummed; a bare phone shape would then match the
+ * tail of any number).
+ */
+function byPattern(
+  pattern: RegExp,
+  accept: (match: string) => boolean = () => true,
+  retryInside = false,
+) {
+  return (text: string): Array<[number, number]> => {
+    const found: Array<[number, number]> = [];
+    const regex = new RegExp(
+      pattern.source,
+      pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`,
+    );
+    for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+      if (accept(match[0])) {
+        found.push([match.index, match.index + match[0].length]);
+      } else if (retryInside) {
+        regex.lastIndex = match.index + 1;
+      }
+    }
+    return found;
+  };
+}
+
+/** Digit groups as printed on cards: 4-4-4-4(-3), 4-6-5 (Amex), 4-6-4 (Diners). */
+const CARD_GROUPINGS = new Set([
+  '4-4-4-4',
+  '4-4-4-4-3',
+  '4-6-5',
+  '4-6-4',
+  '4-4-4-1',
+  '4-4-4-2',
+  '4-4-4-3',
+]);
+
+function looksLikeCard(candidate: string): boolean {
+  const groups = candidate.split(/[ -]/);
+  return groups.length === 1 || CARD_GROUPINGS.has(groups.map((g) => g.length).join('-'));
+}
+
+/**
+ * Card numbers: from each number boundary, the longest 13–19 digit run, written as one
+ * block or in the groups cards use, that passes Luhn.
+ */
+function findCards(text: string): Array<[number, number]> {
+  const found: Array<[number, number]> = [];
+  const start = /(?<![+\d])\d/g;
+  for (let match = start.exec(text); match !== null; match = start.exec(text)) {
+    for (let digits = 19; digits >= 13; digits -= 1) {
+      const candidate = new RegExp(`(?:\\d[ -]?){${digits - 1}}\\d(?!\\d)`, 'y');
+      candidate.lastIndex = match.index;
+      const card = candidate.exec(text);
+      if (card && looksLikeCard(card[0]) && passesLuhn(digitsOf(card[0]))) {
+        found.push([match.index, match.index + card[0].length]);
+        start.lastIndex = match.index + card[0].length;
+        break;
+      }
+    }
+  }
+  return found;
 }
 
 // Order matters: specific shapes first, so a card or IBAN is never half-eaten as a phone number.
 const DETECTORS: readonly Detector[] = [
-  { kind: 'email', pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g },
+  {
+    kind: 'email',
+    find: byPattern(/[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/),
+  },
   {
     kind: 'iban',
-    pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g,
-    accept: isValidIban,
+    find: byPattern(
+      /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/,
+      isValidIban,
+      true,
+    ),
   },
-  {
-    kind: 'card',
-    pattern: /(?<![+\d])\b\d(?:[ -]?\d){12,18}\b/g,
-    accept: (m) => passesLuhn(digitsOf(m)),
-  },
+  { kind: 'card', find: findCards },
   // US SSN and UK National Insurance number shapes.
   {
     kind: 'national_id',
-    pattern: /\b\d{3}-\d{2}-\d{4}\b|\b[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/gi,
+    find: byPattern(/\b\d{3}-\d{2}-\d{4}\b|\b[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/i),
   },
   {
     kind: 'phone',
-    pattern: /(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}|\+\d{7,15}\b/g,
-    accept: (m) => {
-      const digits = digitsOf(m).length;
-      if (/^\d{4}-\d{2}-\d{2}$/.test(m)) return false;
-      return (
-        digits >= 7 &&
-        digits <= 15 &&
-        (m.startsWith('+') || m.startsWith('(') || /[ .-].*[ .-]/.test(m))
-      );
-    },
+    find: byPattern(
+      /(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}|\+\d{7,15}\b/,
+      (m) => {
+        const digits = digitsOf(m).length;
+        if (/^\d{4}-\d{2}-\d{2}$/.test(m)) return false;
+        return (
+          digits >= 7 &&
+          digits <= 15 &&
+          (m.startsWith('+') || m.startsWith('(') || /[ .-].*[ .-]/.test(m))
+        );
+      },
+    ),
   },
 ];
 
@@ -94,12 +164,17 @@ const MARKERS: Readonly<Record<PiiKind, string>> = {
 export function redactPii(input: string): Redaction {
   let text = input;
   const found: Partial<Record<PiiKind, number>> = {};
-  for (const { kind, pattern, accept } of DETECTORS) {
-    text = text.replace(pattern, (match) => {
-      if (accept && !accept(match)) return match;
-      found[kind] = (found[kind] ?? 0) + 1;
-      return MARKERS[kind];
-    });
+  for (const { kind, find } of DETECTORS) {
+    const ranges = find(text);
+    if (ranges.length === 0) continue;
+    found[kind] = ranges.length;
+    let out = '';
+    let at = 0;
+    for (const [from, to] of ranges) {
+      out += text.slice(at, from) + MARKERS[kind];
+      at = to;
+    }
+    text = out + text.slice(at);
   }
   return { text, redacted: Object.keys(found).length > 0, found };
 }

@@ -30,7 +30,13 @@ export class InlineRuntime implements PluginRuntime {
 
   async start(): Promise<void> {
     const instance = await this.plugin.create(this.context);
-    await instance.initialize();
+    try {
+      await instance.initialize();
+    } catch (error) {
+      // Whatever initialize() opened before it failed must not outlive the attempt.
+      await instance.cleanup().catch(() => undefined);
+      throw error;
+    }
     this.#instance = instance;
   }
 

@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'winston';
-import { ToolhostError } from '@toolhost/plugin-sdk';
+import { KeyedMutex, ToolhostError } from '@toolhost/plugin-sdk';
 import type { Settings } from '../config/Settings.js';
 import { applyPluginFlags } from '../manifests/applyPluginFlags.js';
 import { readManifests, type ManifestEntry } from '../manifests/readManifests.js';
@@ -26,6 +26,7 @@ export interface PluginManagerOptions {
 export class PluginManager implements PluginAdmin {
   readonly #options: PluginManagerOptions;
   readonly #known = new Map<string, { hash: string; file: string }>();
+  readonly #edits = new KeyedMutex();
   #running: Promise<void> | null = null;
   #again = false;
   #watcher: FSWatcher | null = null;
@@ -96,11 +97,16 @@ export class PluginManager implements PluginAdmin {
     return this.#options.registry.status(name);
   }
 
-  async #setEnabled(name: string, enabled: boolean): Promise<PluginStatus> {
-    const { file } = this.#require(name);
-    await writeManifestEnabled(file, enabled);
-    await this.sync();
-    return this.#options.registry.status(name);
+  #setEnabled(name: string, enabled: boolean): Promise<PluginStatus> {
+    return this.#edits.run(name, async () => {
+      const { file } = this.#require(name);
+      await writeManifestEnabled(file, enabled);
+      await this.sync();
+      const { registry } = this.#options;
+      // A refused manifest keeps the running version, but a disable must still stop it.
+      if (!enabled && registry.status(name).state === 'enabled') return registry.disable(name);
+      return registry.status(name);
+    });
   }
 
   #require(name: string): { hash: string; file: string } {
