@@ -1,6 +1,6 @@
-import { SqlitePlatform } from '@mikro-orm/sql';
 import type { JsonObject, StoreCapability, StoredDocument } from '@toolhost/plugin-sdk';
 import type { SqlOrm } from '../db/Database.js';
+import { createSqlRunner } from '../db/createSqlRunner.js';
 import { withDatabase } from '../db/withDatabase.js';
 
 export interface PluginStoreOptions {
@@ -106,11 +106,11 @@ export function createPluginStore(
   // Under a linguistic collation PostgreSQL would sort `_a` after `a`; "C" sorts by code point,
   // as SQLite does, so every backend lists in the same order.
 
-  const sqlite = orm.em.getPlatform() instanceof SqlitePlatform;
+  // Plain statements: this is every plugin's hot path, and the entity manager's identity
+  // map and hydration cost more than the query itself.
+  const sql = createSqlRunner(orm);
+  const sqlite = sql.sqlite;
   const keyOrder = sqlite ? '"key"' : '"key" collate "C"';
-  // Plain statements on the driver connection: this is every plugin's hot path, and the
-  // entity manager's identity map and hydration cost more than the query itself.
-  const connection = () => orm.em.getConnection();
   const readValue = (value: unknown): JsonObject =>
     (typeof value === 'string' ? JSON.parse(value) : value) as JsonObject;
   // SQLite keeps milliseconds; PostgreSQL answers a Date or timestamptz text.
@@ -124,7 +124,7 @@ export function createPluginStore(
     async get(key) {
       checkKey('get', key);
       const rows = await withDatabase(orm, () =>
-        connection().execute<Array<{ value: unknown }>>(
+        sql.all<{ value: unknown }>(
           'select "value" from "plugin_document" where "plugin" = ? and "key" = ?',
           [plugin, key],
         ),
@@ -137,25 +137,20 @@ export function createPluginStore(
       const json = JSON.stringify(toStoredJson(value));
       const updatedAt = sqlite ? now().getTime() : now();
       await withDatabase(orm, () =>
-        connection().execute(
+        sql.run(
           'insert into "plugin_document" ("plugin", "key", "value", "updated_at") values (?, ?, ?, ?) ' +
             'on conflict ("plugin", "key") do update set "value" = excluded."value", "updated_at" = excluded."updated_at"',
           [plugin, key, json, updatedAt],
-          'run',
         ),
       );
     },
 
     async delete(key) {
       checkKey('delete', key);
-      const result = await withDatabase(orm, () =>
-        connection().execute<{ affectedRows: number }>(
-          'delete from "plugin_document" where "plugin" = ? and "key" = ?',
-          [plugin, key],
-          'run',
-        ),
+      const deleted = await withDatabase(orm, () =>
+        sql.run('delete from "plugin_document" where "plugin" = ? and "key" = ?', [plugin, key]),
       );
-      return result.affectedRows > 0;
+      return deleted > 0;
     },
 
     async list(prefix = '', listOptions = {}) {
@@ -164,21 +159,24 @@ export function createPluginStore(
       checkLimit(limit);
       if (limit === 0) return [];
       const params: unknown[] = [plugin];
-      let sql = 'select "key", "value", "updated_at" from "plugin_document" where "plugin" = ?';
+      let query = 'select "key", "value", "updated_at" from "plugin_document" where "plugin" = ?';
       if (prefix !== '') {
-        sql += ' and substr("key", 1, ?) = ?';
+        query += ' and substr("key", 1, ?) = ?';
         params.push([...prefix].length, prefix);
+        // SQLite compares keys bytewise (code point order): a range lets it use the
+        // primary key index instead of scanning every document of the plugin.
+        if (sqlite) {
+          query += ' and "key" >= ? and "key" < ?';
+          params.push(prefix, `${prefix}\u{10FFFF}`);
+        }
       }
-      sql += ` order by ${keyOrder}`;
+      query += ` order by ${keyOrder}`;
       if (limit !== undefined) {
-        sql += ' limit ?';
+        query += ' limit ?';
         params.push(limit);
       }
       const rows = await withDatabase(orm, () =>
-        connection().execute<Array<{ key: string; value: unknown; updated_at: unknown }>>(
-          sql,
-          params,
-        ),
+        sql.all<{ key: string; value: unknown; updated_at: unknown }>(query, params),
       );
       return rows.map((row): StoredDocument => ({
         key: row.key,
