@@ -102,6 +102,18 @@ describe('the support agent over HTTP', () => {
     expect(again.body.toolMetadata['escalation.create_ticket']).toBeUndefined();
   });
 
+  it('two messages asking for a person at the same moment open one ticket', async () => {
+    const t = await start();
+    const [a, b] = await Promise.all([
+      send(t, 's-double', 'I want to talk to a human'),
+      send(t, 's-double', 'I want to talk to a human'),
+    ]);
+    expect(a.body.escalation?.ticketId).toBe(b.body.escalation?.ticketId);
+    expect([a.body.escalation?.created, b.body.escalation?.created].filter(Boolean)).toHaveLength(
+      1,
+    );
+  });
+
   it('escalates after repeated turns without an answer', async () => {
     const t = await start();
     const nonsense = 'qwxz vlorp grimble';

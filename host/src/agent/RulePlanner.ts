@@ -43,6 +43,8 @@ export class RulePlanner implements Planner {
             reason,
             priority: intent === 'angry' ? 'high' : 'normal',
             summary: text.slice(0, 2000),
+            // One ticket per session, even when two messages ask at the same moment.
+            dedupeKey: `session:${session.sessionId}`,
             ...(customerId ? { customerId } : {}),
           },
         },

@@ -80,6 +80,7 @@ describe('escalation', () => {
     expect(stored).toEqual({
       ticketId: expectedId('req-1'),
       requestId: 'req-1',
+      idempotencyKey: 'req-1',
       sessionId: 'sess-1',
       reason: 'Customer asks for a human',
       priority: 'high',
@@ -292,5 +293,29 @@ describe('escalation', () => {
         expect(logged).not.toContain(secret);
       }
     });
+  });
+});
+
+describe('create_ticket with a dedupeKey', () => {
+  it('answers one ticket for concurrent requests that share the key', async () => {
+    const harness = await createPluginHarness(plugin);
+    const results = await Promise.all(
+      ['r-1', 'r-2', 'r-3'].map((requestId) =>
+        harness.call(
+          'create_ticket',
+          { reason: 'wants a person', dedupeKey: 'session:s-9' },
+          { requestId },
+        ),
+      ),
+    );
+    const ids = new Set(results.map((r) => r.data['ticketId']));
+    expect(ids.size).toBe(1);
+    expect(results.filter((r) => r.data['created'] === true)).toHaveLength(1);
+    const other = await harness.call(
+      'create_ticket',
+      { reason: 'x', dedupeKey: 'session:s-10' },
+      { requestId: 'r-1' },
+    );
+    expect(ids.has(other.data['ticketId'])).toBe(false);
   });
 });

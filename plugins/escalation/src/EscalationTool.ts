@@ -17,6 +17,8 @@ export type CreateTicketInput = {
   priority?: Priority;
   summary?: string;
   customerId?: string;
+  /** One ticket per key (e.g. per session), whichever request asks first. */
+  dedupeKey?: string;
 };
 export type GetTicketInput = { ticketId: string };
 
@@ -41,13 +43,15 @@ export class EscalationTool extends BaseTool {
   }
 
   async create_ticket(input: CreateTicketInput, call: CallContext): Promise<ToolResult> {
-    return this.#requests.run(call.requestId, async () => {
-      const { ticketId, existing } = await this.#slotFor(call.requestId);
+    const key = input.dedupeKey === undefined ? call.requestId : `dedupe:${input.dedupeKey}`;
+    return this.#requests.run(key, async () => {
+      const { ticketId, existing } = await this.#slotFor(key);
       let ticket = existing;
       if (ticket === null) {
         ticket = {
           ticketId,
           requestId: call.requestId,
+          idempotencyKey: key,
           sessionId: call.sessionId,
           reason: input.reason,
           priority: input.priority ?? 'normal',
@@ -79,12 +83,12 @@ export class EscalationTool extends BaseTool {
   }
 
   /** The id this request's ticket has (or gets), with the ticket when it exists already. */
-  async #slotFor(requestId: string): Promise<{ ticketId: string; existing: Ticket | null }> {
-    for (const ticketId of ticketIdCandidates(requestId)) {
+  async #slotFor(key: string): Promise<{ ticketId: string; existing: Ticket | null }> {
+    for (const ticketId of ticketIdCandidates(key)) {
       const stored = await this.ctx.store.get(ticketKey(ticketId));
       if (stored === null) return { ticketId, existing: null };
       const ticket = toTicket(stored);
-      if (ticket?.requestId === requestId) return { ticketId, existing: ticket };
+      if (ticket?.idempotencyKey === key) return { ticketId, existing: ticket };
     }
     throw new ToolError('internal', 'every ticket id of this request is taken by another request');
   }

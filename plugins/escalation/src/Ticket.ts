@@ -5,6 +5,8 @@ export type Priority = (typeof PRIORITIES)[number];
 export type Ticket = {
   ticketId: string;
   requestId: string;
+  /** What makes a second create_ticket answer this ticket: the dedupeKey, else the request id. */
+  idempotencyKey: string;
   sessionId: string | null;
   reason: string;
   priority: Priority;
@@ -35,9 +37,11 @@ export function toTicket(value: unknown): Ticket | null {
     return null;
   }
   if (!(PRIORITIES as readonly unknown[]).includes(priority)) return null;
+  const idempotencyKey = typeof v['idempotencyKey'] === 'string' ? v['idempotencyKey'] : requestId;
   return {
     ticketId,
     requestId,
+    idempotencyKey,
     sessionId,
     reason,
     priority: priority as Priority,
@@ -50,7 +54,9 @@ export function toTicket(value: unknown): Ticket | null {
 }
 
 /** What the webhook receives: the ticket without the plugin's own delivery bookkeeping. */
-export function webhookPayload(ticket: Ticket): Omit<Ticket, 'webhookDelivered'> {
+export function webhookPayload(
+  ticket: Ticket,
+): Omit<Ticket, 'webhookDelivered' | 'idempotencyKey'> {
   const { ticketId, requestId, sessionId, reason, priority, summary, customerId } = ticket;
   const { status, createdAt } = ticket;
   return {

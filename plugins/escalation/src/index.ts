@@ -9,6 +9,7 @@ const ticketSchema = {
   required: [
     'ticketId',
     'requestId',
+    'idempotencyKey',
     'sessionId',
     'reason',
     'priority',
@@ -22,6 +23,7 @@ const ticketSchema = {
   properties: {
     ticketId: { type: 'string' },
     requestId: { type: 'string' },
+    idempotencyKey: { type: 'string' },
     sessionId: nullableString,
     reason: { type: 'string' },
     priority: { enum: [...PRIORITIES] },
@@ -45,8 +47,8 @@ export default definePlugin({
   tools: {
     create_ticket: {
       description:
-        'Hands the conversation to a human: opens a support ticket (one per request; a retry ' +
-        'answers the same ticket) and notifies the configured webhook',
+        'Hands the conversation to a human: opens a support ticket (one per request, or one per ' +
+        'dedupeKey when given; a repeat answers the same ticket) and notifies the configured webhook',
       inputSchema: {
         type: 'object',
         required: ['reason'],
@@ -56,6 +58,7 @@ export default definePlugin({
           priority: { enum: [...PRIORITIES], default: 'normal' },
           summary: { type: 'string', maxLength: 2000 },
           customerId: { type: 'string', minLength: 1, maxLength: 128 },
+          dedupeKey: { type: 'string', minLength: 1, maxLength: 200 },
         },
       },
       outputSchema: {
