@@ -74,6 +74,11 @@ describe('the support agent over HTTP', () => {
     expect(body.toolMetadata['rag.search']?.metadata).toMatchObject({ source: 'rag' });
     expect(body.escalation).toBeNull();
 
+    const metrics = await fetch(`${t.host.url}/metrics`).then((r) => r.text());
+    expect(metrics).toContain(
+      'toolhost_tool_calls_total{tool="rag.search",outcome="success",error_code=""} 1',
+    );
+
     const session = await t.request('/v1/sessions/s-knowledge');
     expect(session.body).toMatchObject({
       messageCount: 1,

@@ -17,6 +17,7 @@ import { createApp } from './http/createApp.js';
 import type { ReadinessReport } from './http/HttpDeps.js';
 import { startHttpServer } from './http/startHttpServer.js';
 import { createToolInvoker } from './invocation/createToolInvoker.js';
+import { countToolCalls, ToolCallMetrics } from './invocation/ToolCallMetrics.js';
 import type { ToolInvoker } from './invocation/ToolInvoker.js';
 import { applyPluginFlags } from './manifests/applyPluginFlags.js';
 import { BUILTIN_PLUGINS } from './plugins/builtinPlugins.js';
@@ -126,11 +127,11 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
       cleanups.push(() => manager.close());
     }
 
-    const invoker = createToolInvoker({
-      lookup: (name) => registry.get(name),
-      tracer: tracing.tracer,
-      logger,
-    });
+    const toolMetrics = new ToolCallMetrics();
+    const invoker = countToolCalls(
+      createToolInvoker({ lookup: (name) => registry.get(name), tracer: tracing.tracer, logger }),
+      toolMetrics,
+    );
     const sessions = createSessionStore(settings, redis);
     cleanups.push(() => sessions.close());
     const agent = new CustomerSupportAgent({
@@ -172,6 +173,7 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
       invoker,
       plugins: admin,
       readiness,
+      metrics: toolMetrics,
       agent: {
         processMessage: (request) => agent.processMessage(request),
         session: (sessionId) => sessions.get(sessionId),
