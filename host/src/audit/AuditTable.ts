@@ -1,4 +1,5 @@
 import type { SqlOrm } from '../db/Database.js';
+import { createSqlRunner } from '../db/createSqlRunner.js';
 import { withDatabase } from '../db/withDatabase.js';
 import type { AuditEntry } from './AuditEntry.js';
 import { MessageAuditSchema, type MessageAudit } from './MessageAudit.js';
@@ -35,11 +36,39 @@ function toEntry(row: MessageAudit): AuditEntry {
   };
 }
 
+const SQLITE_INSERT =
+  'insert into "message_audit" ("id", "session_id", "request_id", "timestamp", "message_text", ' +
+  '"tools_called", "selected_sources", "escalation_ticket_id", "pii_redacted", "raw_payload_key", ' +
+  '"trace_id") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict ("id") do nothing';
+
+/** One row as SQLite holds it (what the ORM would write: ms timestamps, 0/1, JSON text). */
+function sqliteParams(entry: AuditEntry): unknown[] {
+  return [
+    entry.id,
+    entry.sessionId,
+    entry.requestId,
+    Date.parse(entry.timestamp),
+    entry.messageText,
+    JSON.stringify(entry.toolsCalled),
+    JSON.stringify(entry.selectedSources),
+    entry.escalationTicketId,
+    entry.piiRedacted ? 1 : 0,
+    entry.rawPayloadKey,
+    entry.traceId,
+  ];
+}
+
 export function createAuditTable(orm: SqlOrm): AuditTable {
+  const sql = createSqlRunner(orm);
   return {
     insert: (entries) =>
       withDatabase(orm, async () => {
         if (entries.length === 0) return;
+        if (sql.sqlite) {
+          // The message path's one write: a prepared statement, not the query builder.
+          for (const entry of entries) await sql.run(SQLITE_INSERT, sqliteParams(entry));
+          return;
+        }
         await orm.em
           .fork()
           .qb(MessageAuditSchema)
