@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,28 +8,19 @@ import { openDatabase } from '../../host/src/db/openDatabase.js';
 import { createScratchPostgres } from '../../host/src/db/testing/createScratchPostgres.js';
 import type { ScratchDatabase } from '../../host/src/db/testing/ScratchDatabase.js';
 import { startTcpProxy, type TcpProxy } from '../../host/src/session/testing/startTcpProxy.js';
-import { REPO_PLUGINS_DIR } from '../support/builtinPlugins.js';
+import { builtinHostEnv } from '../support/builtinPlugins.js';
 import { startHostProcess, type HostProcess } from '../support/hostProcess.js';
 import { describeWithPostgres, postgresUrl } from '../support/services.js';
 
-const REPO_MANIFESTS = new URL('../../manifests/', import.meta.url);
 const BURST = 400;
 const CONCURRENCY = 24;
 const KILL_AFTER_ANSWERS = 150;
 
 function hostEnv(root: string, extra: Record<string, string> = {}): Record<string, string> {
-  const manifestsDir = join(root, 'manifests');
-  mkdirSync(manifestsDir, { recursive: true });
-  for (const plugin of ['rag', 'memory', 'escalation']) {
-    copyFileSync(new URL(`${plugin}.json`, REPO_MANIFESTS), join(manifestsDir, `${plugin}.json`));
-  }
   return {
-    TOOLHOST_MANIFESTS_DIR: manifestsDir,
-    TOOLHOST_PLUGINS_DIR: REPO_PLUGINS_DIR,
-    TOOLHOST_DATA_DIR: join(root, 'data'),
+    ...builtinHostEnv(root),
     TOOLHOST_WATCH_MANIFESTS: 'false',
     AUDIT_WRITE_MODE: 'async',
-    LOG_LEVEL: 'info',
     ...extra,
   };
 }

@@ -1,31 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { deleteKeysWithPrefix } from '../../host/src/session/testing/deleteKeysWithPrefix.js';
 import { startTcpProxy, type TcpProxy } from '../../host/src/session/testing/startTcpProxy.js';
-import { REPO_PLUGINS_DIR } from '../support/builtinPlugins.js';
+import { builtinHostEnv } from '../support/builtinPlugins.js';
 import { startHostProcess, type HostProcess } from '../support/hostProcess.js';
 import { describeWithRedis, redisUrl } from '../support/services.js';
 
-const REPO_MANIFESTS = new URL('../../manifests/', import.meta.url);
-
 function hostEnv(root: string, name: string, redis: string): Record<string, string> {
-  const manifestsDir = join(root, 'manifests');
-  mkdirSync(manifestsDir, { recursive: true });
-  for (const plugin of ['rag', 'memory', 'escalation']) {
-    copyFileSync(new URL(`${plugin}.json`, REPO_MANIFESTS), join(manifestsDir, `${plugin}.json`));
-  }
-  return {
-    TOOLHOST_MANIFESTS_DIR: manifestsDir,
-    TOOLHOST_PLUGINS_DIR: REPO_PLUGINS_DIR,
-    TOOLHOST_DATA_DIR: join(root, `data-${name}`),
-    REDIS_URL: redis,
-    USE_SHARED_CONTEXT: 'true',
-    LOG_LEVEL: 'info',
-  };
+  return { ...builtinHostEnv(root, `data-${name}`), REDIS_URL: redis, USE_SHARED_CONTEXT: 'true' };
 }
 
 async function post(url: string, sessionId: string, text: string) {

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HostDirs } from './testHost.js';
@@ -14,4 +14,22 @@ export function useBuiltinManifests(dirs: HostDirs, names: readonly string[]): v
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first`);
     copyFileSync(join(REPO_MANIFESTS_DIR, `${name}.json`), join(dirs.manifestsDir, `${name}.json`));
   }
+}
+
+/**
+ * Environment for a host process on scratch dirs under `root`: the repository manifests
+ * of rag, memory and escalation, the repository plugins, and its own data dir.
+ */
+export function builtinHostEnv(root: string, dataDir = 'data'): Record<string, string> {
+  const manifestsDir = join(root, 'manifests');
+  mkdirSync(manifestsDir, { recursive: true });
+  for (const name of ['rag', 'memory', 'escalation']) {
+    copyFileSync(join(REPO_MANIFESTS_DIR, `${name}.json`), join(manifestsDir, `${name}.json`));
+  }
+  return {
+    TOOLHOST_MANIFESTS_DIR: manifestsDir,
+    TOOLHOST_PLUGINS_DIR: REPO_PLUGINS_DIR,
+    TOOLHOST_DATA_DIR: join(root, dataDir),
+    LOG_LEVEL: 'info',
+  };
 }
