@@ -2,14 +2,14 @@
 // concurrent sessions each send a fixed number of messages to a real host process,
 // beside a bare Koa endpoint measured in the same run as the ceiling. Writes
 // bench/results/messagePath.json. Services that are not reachable are skipped, saying so.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startProcess } from './processes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(root, 'host/dist/cli/main.js');
@@ -31,7 +31,6 @@ if (!existsSync(CLI)) {
 }
 
 const run = randomUUID().slice(0, 8);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function reachable(url) {
   const { hostname, port } = new URL(url);
@@ -45,48 +44,6 @@ function reachable(url) {
     socket.once('error', () => done(false));
     socket.once('timeout', () => done(false));
   });
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(url, child) {
-  for (let i = 0; i < 300; i += 1) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      const response = await fetch(`${url}/healthz`);
-      if (response.ok || response.status === 404) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(50);
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-async function startProcess(args, env) {
-  const port = await freePort();
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, child);
-  return {
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 async function startHost(env) {

@@ -1,26 +1,14 @@
 // P5 (DESIGN section 14): how long after its manifest appears a plugin dropped into the
 // plugins dir of a running host is served. Writes bench/results/pluginDrop.json.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sleep, startProcess } from './processes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const DROPS = Number(process.env['BENCH_DROPS'] ?? 10);
 const TARGET_MS = 250;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function dropPlugin(pluginsDir, name) {
   const dir = join(pluginsDir, name);
@@ -43,29 +31,13 @@ const manifestsDir = join(dir, 'manifests');
 const pluginsDir = join(dir, 'plugins');
 mkdirSync(manifestsDir, { recursive: true });
 mkdirSync(pluginsDir, { recursive: true });
-const port = await freePort();
-const url = `http://127.0.0.1:${port}`;
-const child = spawn(process.execPath, [join(root, 'host/dist/cli/main.js'), 'start'], {
-  env: {
-    ...process.env,
-    PORT: String(port),
-    TOOLHOST_MANIFESTS_DIR: manifestsDir,
-    TOOLHOST_PLUGINS_DIR: pluginsDir,
-    TOOLHOST_DATA_DIR: join(dir, 'data'),
-    LOG_LEVEL: 'warn',
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
+const host = await startProcess([join(root, 'host/dist/cli/main.js'), 'start'], {
+  TOOLHOST_MANIFESTS_DIR: manifestsDir,
+  TOOLHOST_PLUGINS_DIR: pluginsDir,
+  TOOLHOST_DATA_DIR: join(dir, 'data'),
+  LOG_LEVEL: 'warn',
 });
-for (let i = 0; i < 300; i += 1) {
-  if (
-    await fetch(`${url}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    )
-  )
-    break;
-  await sleep(50);
-}
+const { url } = host;
 
 const served = async (tool) => {
   const response = await fetch(`${url}/v1/tools/${tool}/invoke`, {
@@ -91,7 +63,7 @@ for (let i = 0; i < DROPS; i += 1) {
   }
   samples.push(performance.now() - started);
 }
-child.kill('SIGTERM');
+await host.stop();
 rmSync(dir, { recursive: true, force: true });
 
 samples.sort((a, b) => a - b);

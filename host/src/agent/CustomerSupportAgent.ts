@@ -90,13 +90,12 @@ export class CustomerSupportAgent {
 
     const escalation = this.#escalation(plan, session, results.get('escalation.create_ticket'));
     const degraded = invocations.some((i) => ANSWER_TOOLS.has(i.record.tool) && !i.result.success);
-    const answered =
-      ragHits(results.get('rag.search')).length > 0 ||
-      results.get('crm.lookup_customer')?.success === true;
+    const hits = ragHits(results.get('rag.search'));
+    const answered = hits.length > 0 || results.get('crm.lookup_customer')?.success === true;
     const response: AgentResponse = {
       reply: composeReply({ results, escalation, degraded }),
       toolMetadata: Object.fromEntries(invocations.map((i) => [i.record.tool, this.#outcome(i)])),
-      sources: ragHits(results.get('rag.search')).map(({ sourceId, title, score }) => ({
+      sources: hits.map(({ sourceId, title, score }) => ({
         sourceId,
         title,
         score,
