@@ -23,7 +23,6 @@ for (const path of ['invocation/createToolInvoker.js', 'plugins/InlineRuntime.js
 }
 
 const { createToolInvoker } = await import(dist('invocation/createToolInvoker.js'));
-const { resolvePolicy } = await import(dist('invocation/resolvePolicy.js'));
 const { InlineRuntime } = await import(dist('plugins/InlineRuntime.js'));
 const { createLogger } = await import(dist('telemetry/createLogger.js'));
 const { createTracing } = await import(dist('telemetry/createTracing.js'));
@@ -88,7 +87,7 @@ const tool = {
   toolName: 'noop',
   spec,
   isolation: 'inline',
-  policy: resolvePolicy({}),
+  policy: {},
   runtime,
 };
 const noopProcessor = {

@@ -141,8 +141,8 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
       planner: new RulePlanner(),
       tracer: tracing.tracer,
       logger,
-      onProcessed: async (processed) => {
-        await audit.record(processed);
+      onProcessed: async (message) => {
+        await audit.record(message);
       },
     });
     const readiness = async (): Promise<ReadinessReport> => {

@@ -1,8 +1,9 @@
 import { context as otelContext, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { ToolResult } from '@toolhost/plugin-sdk';
 import type { Logger } from 'winston';
+import type { AuditedMessage } from '../audit/AuditedMessage.js';
 import type { Invocation, ToolInvoker } from '../invocation/ToolInvoker.js';
-import { redactPii, type Redaction } from '../pii/redactPii.js';
+import { redactPii } from '../pii/redactPii.js';
 import type { SessionContext, SessionStore } from '../session/SessionStore.js';
 import type {
   AgentResponse,
@@ -12,16 +13,7 @@ import type {
 } from './AgentResponse.js';
 import { composeReply, ragHits } from './composeReply.js';
 import type { Plan, Planner } from './Planner.js';
-
-/** Everything one processed message produced, for the audit trail. */
-export interface ProcessedMessage {
-  request: MessageRequest;
-  redaction: Redaction;
-  plan: Plan;
-  invocations: Invocation[];
-  response: AgentResponse;
-  traceId: string;
-}
+import { toAuditedMessage } from './toAuditedMessage.js';
 
 export interface CustomerSupportAgentDeps {
   invoker: ToolInvoker;
@@ -30,8 +22,8 @@ export interface CustomerSupportAgentDeps {
   planner: Planner;
   tracer: Tracer;
   logger: Logger;
-  /** Called before the response is returned (sync audit); a rejection fails the request. */
-  onProcessed?: (processed: ProcessedMessage) => Promise<void>;
+  /** Called with the message's audit record before the response is returned; a rejection fails the request. */
+  onProcessed?: (message: AuditedMessage) => Promise<void>;
 }
 
 const ANSWER_TOOLS = new Set(['rag.search', 'crm.lookup_customer']);
@@ -117,7 +109,11 @@ export class CustomerSupportAgent {
     );
     // Counted, not computed from the snapshot, so concurrent turns never lose a failure.
     if (!answered && !escalation) await sessions.increment(sessionId, 'failureCount', 1);
-    await this.deps.onProcessed?.({ request, redaction, plan, invocations, response, traceId });
+    if (this.deps.onProcessed) {
+      await this.deps.onProcessed(
+        toAuditedMessage({ request, redaction, invocations, response, traceId }),
+      );
+    }
     this.deps.logger.info('message processed', {
       request_id: requestId,
       session_id: sessionId,

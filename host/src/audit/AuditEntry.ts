@@ -1,5 +1,4 @@
-import type { Source } from '../agent/AgentResponse.js';
-import type { ToolCallRecord } from '../invocation/ToolInvoker.js';
+import type { AuditedSource, AuditedToolCall } from '../db/MessageAudit.js';
 
 /**
  * One processed message as the audit trail keeps it: a journal line, the JSON of
@@ -13,8 +12,8 @@ export interface AuditEntry {
   /** ISO 8601, UTC. */
   timestamp: string;
   messageText: string;
-  toolsCalled: ToolCallRecord[];
-  selectedSources: Source[];
+  toolsCalled: AuditedToolCall[];
+  selectedSources: AuditedSource[];
   escalationTicketId: string | null;
   piiRedacted: boolean;
   /** Blob store key of the full request/response payload when it was too large to keep inline. */

@@ -1,8 +1,8 @@
 import type { SqlOrm } from '../db/Database.js';
 import { createSqlRunner } from '../db/createSqlRunner.js';
+import { MessageAuditSchema, type MessageAudit } from '../db/MessageAudit.js';
 import { withDatabase } from '../db/withDatabase.js';
 import type { AuditEntry } from './AuditEntry.js';
-import { MessageAuditSchema, type MessageAudit } from './MessageAudit.js';
 
 /** The `message_audit` table. */
 export interface AuditTable {

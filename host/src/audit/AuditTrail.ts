@@ -1,15 +1,15 @@
-import type { ProcessedMessage } from '../agent/CustomerSupportAgent.js';
+import type { AuditedMessage } from './AuditedMessage.js';
 import type { AuditEntry } from './AuditEntry.js';
 
 /** The host's audit trail (DESIGN section 9): one entry per processed message. */
 export interface AuditTrail {
   readonly mode: 'sync' | 'async';
   /**
-   * Records a processed message; resolves once its entry is durable (committed in sync mode,
+   * Records an answered message; resolves once its entry is durable (committed in sync mode,
    * journaled in async mode). A payload over the inline limit goes to the blob store first.
    * @throws ToolhostError `TOOLHOST_ERR_AUDIT_FAILED` when it could not be made durable.
    */
-  record(processed: ProcessedMessage): Promise<AuditEntry>;
+  record(message: AuditedMessage): Promise<AuditEntry>;
   /** A session's entries in the database, newest first (at most `limit`, default and max 100). */
   list(sessionId: string, limit?: number): Promise<AuditEntry[]>;
   /** The payload stored under an entry's `rawPayloadKey`, parsed; null when there is none. */
@@ -22,6 +22,6 @@ export interface AuditTrail {
 
 /** The full payload kept in the blob store: the redacted request and the response. */
 export interface AuditPayload {
-  request: { sessionId: string; requestId: string; customerId: string | null; text: string };
-  response: ProcessedMessage['response'];
+  request: AuditedMessage['request'];
+  response: AuditedMessage['response'];
 }

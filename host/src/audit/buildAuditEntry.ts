@@ -1,4 +1,4 @@
-import type { ProcessedMessage } from '../agent/CustomerSupportAgent.js';
+import type { AuditedMessage } from './AuditedMessage.js';
 import type { AuditEntry } from './AuditEntry.js';
 
 const INVALID_TRACE_ID = '0'.repeat(32);
@@ -25,34 +25,24 @@ function storable<T>(value: T): T {
 }
 
 /**
- * The audit entry of one processed message (without `rawPayloadKey`) and its full payload:
+ * The audit entry of one answered message (without `rawPayloadKey`) and its full payload:
  * the JSON of the redacted request and the response. Only redacted text goes into either.
  */
 export function buildAuditEntry(
-  processed: ProcessedMessage,
+  message: AuditedMessage,
   { id, timestamp }: { id: string; timestamp: Date },
 ): { entry: AuditEntry; payload: string } {
-  const { request, redaction, invocations, response, traceId } = processed;
+  const { request, traceId } = message;
   const entry: AuditEntry = storable({
     id,
     sessionId: request.sessionId,
     requestId: request.requestId,
     timestamp: timestamp.toISOString(),
-    messageText: redaction.text,
-    toolsCalled: invocations.map(({ record }) => ({
-      tool: record.tool,
-      outcome: record.outcome,
-      errorCode: record.errorCode,
-      attempts: record.attempts,
-      durationMs: record.durationMs,
-    })),
-    selectedSources: response.sources.map(({ sourceId, title, score }) => ({
-      sourceId,
-      title,
-      score,
-    })),
-    escalationTicketId: response.escalation?.ticketId ?? null,
-    piiRedacted: redaction.redacted,
+    messageText: request.text,
+    toolsCalled: message.toolsCalled,
+    selectedSources: message.selectedSources,
+    escalationTicketId: message.escalationTicketId,
+    piiRedacted: message.piiRedacted,
     rawPayloadKey: null,
     traceId: traceId === '' || traceId === INVALID_TRACE_ID ? null : traceId,
   });
@@ -60,10 +50,10 @@ export function buildAuditEntry(
     request: {
       sessionId: request.sessionId,
       requestId: request.requestId,
-      customerId: request.customerId ?? null,
-      text: redaction.text,
+      customerId: request.customerId,
+      text: request.text,
     },
-    response,
+    response: message.response,
   });
   return { entry, payload };
 }

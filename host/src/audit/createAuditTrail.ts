@@ -24,10 +24,10 @@ export function createAuditTrail(deps: AuditTrailDeps): AuditTrail {
   const now = deps.now ?? (() => new Date());
   return {
     mode: deps.mode,
-    async record(processed) {
+    async record(message) {
       const id = randomUUID();
       const timestamp = now();
-      const { entry, payload } = buildAuditEntry(processed, { id, timestamp });
+      const { entry, payload } = buildAuditEntry(message, { id, timestamp });
       if (Buffer.byteLength(payload, 'utf8') > inlineMaxBytes) {
         const key = auditPayloadKey(id, timestamp);
         try {

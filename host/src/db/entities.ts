@@ -1,4 +1,4 @@
-import { MessageAuditSchema } from '../audit/MessageAudit.js';
+import { MessageAuditSchema } from './MessageAudit.js';
 import { PluginDocumentSchema } from './PluginDocument.js';
 
 /** Every entity the host database maps; each table is created by a migration in `migrations/`. */

@@ -5,6 +5,7 @@ import type { SessionContext } from '../session/SessionStore.js';
 import type { Settings } from '../config/Settings.js';
 import type { ToolInvoker } from '../invocation/ToolInvoker.js';
 import type { PluginAdmin, PluginStatus, ToolDescription } from '../plugins/PluginStatus.js';
+import type { MetricsSource } from '../telemetry/MetricsSource.js';
 
 export interface ReadinessReport {
   ready: boolean;
@@ -35,10 +36,4 @@ export interface HttpDeps {
   };
   /** Optional: more Prometheus text for `GET /metrics`, e.g. tool call counters kept by the invoker. */
   metrics?: MetricsSource;
-}
-
-/** A part of the host that exposes its own counters on `GET /metrics`. */
-export interface MetricsSource {
-  /** Prometheus text exposition format (0.0.4), including its `# HELP` and `# TYPE` lines. */
-  renderPrometheus(): string;
 }

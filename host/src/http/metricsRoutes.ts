@@ -1,5 +1,5 @@
 import type { Router } from '@koa/router';
-import type { MetricsSource } from './HttpDeps.js';
+import type { MetricsSource } from '../telemetry/MetricsSource.js';
 import type { HttpMetrics } from './HttpMetrics.js';
 import type { HttpState } from './HttpState.js';
 

@@ -1,5 +1,5 @@
 import type { JsonObject, ToolResult } from '@toolhost/plugin-sdk';
-import type { RegisteredTool } from '../plugins/RegisteredTool.js';
+import type { RegisteredTool } from './RegisteredTool.js';
 import type { Deadline } from './DeadlineQueue.js';
 import type { InvokeOptions } from './ToolInvoker.js';
 

@@ -1,4 +1,4 @@
-import type { MetricsSource } from '../http/HttpDeps.js';
+import type { MetricsSource } from '../telemetry/MetricsSource.js';
 import type { ToolCallRecord, ToolInvoker } from './ToolInvoker.js';
 
 interface Counts {

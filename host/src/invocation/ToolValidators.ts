@@ -1,6 +1,6 @@
 import { describeSchemaErrors, toolResultSchema, type JsonSchema } from '@toolhost/plugin-sdk';
 import { Ajv, type ValidateFunction } from 'ajv';
-import type { RegisteredTool } from '../plugins/RegisteredTool.js';
+import type { RegisteredTool } from './RegisteredTool.js';
 
 /** A compiled schema check: null when the value passes, else one sentence per broken field. */
 export type SchemaCheck = (value: unknown) => string | null;

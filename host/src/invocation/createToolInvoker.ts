@@ -1,7 +1,7 @@
 import { context, type Tracer } from '@opentelemetry/api';
 import { fail, type JsonObject, type ToolResult } from '@toolhost/plugin-sdk';
 import type winston from 'winston';
-import type { RegisteredTool } from '../plugins/RegisteredTool.js';
+import type { RegisteredTool } from './RegisteredTool.js';
 import { createCallTelemetry, type CallTrace } from './callTelemetry.js';
 import { systemClock, type Clock } from './Clock.js';
 import { createToolPipeline, type ToolPipeline } from './createToolPipeline.js';

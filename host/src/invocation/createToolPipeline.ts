@@ -1,5 +1,4 @@
 import type winston from 'winston';
-import type { RegisteredTool } from '../plugins/RegisteredTool.js';
 import { breakerPolicy } from './breakerPolicy.js';
 import { bulkheadPolicy } from './bulkheadPolicy.js';
 import type { DeadlineQueue } from './DeadlineQueue.js';
@@ -7,6 +6,8 @@ import { deadlinePolicy } from './deadlinePolicy.js';
 import { inputValidationPolicy } from './inputValidationPolicy.js';
 import { compose, type Policy, type Step } from './Policy.js';
 import { reachTool } from './reachTool.js';
+import type { RegisteredTool } from './RegisteredTool.js';
+import { resolvePolicy } from './resolvePolicy.js';
 import { retryPolicy } from './retryPolicy.js';
 import { ToolBreaker } from './ToolBreaker.js';
 import { compileToolValidators } from './ToolValidators.js';
@@ -29,7 +30,8 @@ export interface ToolPipelineDeps {
  * (idempotent tools only) → deadline → the runtime → output validation.
  */
 export function createToolPipeline(tool: RegisteredTool, deps: ToolPipelineDeps): ToolPipeline {
-  const { policy, spec } = tool;
+  const { spec } = tool;
+  const policy = resolvePolicy(tool.policy);
   const validators = compileToolValidators(tool);
   const breaker = new ToolBreaker(tool.name, policy.circuitBreaker, deps.logger);
   const policies: Policy[] = [

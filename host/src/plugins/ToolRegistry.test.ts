@@ -3,7 +3,6 @@ import { container, type DependencyContainer } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
 import { BaseTool, definePlugin, ok, type ToolResult } from '@toolhost/plugin-sdk';
 import { createCapturingLogger } from '../../../test/support/capturingLogger.js';
-import { resolvePolicy } from '../invocation/resolvePolicy.js';
 import { InlineRuntime } from './InlineRuntime.js';
 import { ToolRegistry, type PluginFactory, type PluginRegistration } from './ToolRegistry.js';
 
@@ -29,7 +28,7 @@ function factory(name: string, seen: DependencyContainer[] = [], version = '1.0.
     seen.push(deps);
     const runtime = new InlineRuntime(plugin, { pluginName: name } as never);
     await runtime.start();
-    return { plugin, runtime, isolation: 'inline', policy: resolvePolicy(), version };
+    return { plugin, runtime, isolation: 'inline', policy: {}, version };
   };
 }
 

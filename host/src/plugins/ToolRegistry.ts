@@ -1,18 +1,26 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from 'winston';
-import { ToolhostError, type Isolation, type ToolhostPlugin } from '@toolhost/plugin-sdk';
+import {
+  ToolhostError,
+  type CallPolicy,
+  type Isolation,
+  type ToolhostPlugin,
+} from '@toolhost/plugin-sdk';
 import type { Settings } from '../config/Settings.js';
-import type { ResolvedPolicy } from '../invocation/ResolvedPolicy.js';
+import type { RegisteredTool } from '../invocation/RegisteredTool.js';
 import type { PluginRuntime } from './PluginRuntime.js';
 import type { PluginState, PluginStatus } from './PluginStatus.js';
-import type { RegisteredTool } from './RegisteredTool.js';
+
+/** A tool the registry serves: what the call wrapper needs, with its plugin's runtime. */
+export type ServedTool = RegisteredTool<PluginRuntime>;
 
 /** A plugin whose runtime has started and whose tools can be served. */
 export interface StartedPlugin {
   plugin: ToolhostPlugin;
   runtime: PluginRuntime;
   isolation: Isolation;
-  policy: ResolvedPolicy;
+  /** The manifest's `policy` as written; the call wrapper resolves its defaults. */
+  policy: CallPolicy;
   version: string | null;
 }
 
@@ -35,7 +43,7 @@ interface Entry {
   state: PluginState;
   error: string | null;
   started: StartedPlugin | null;
-  tools: RegisteredTool[];
+  tools: ServedTool[];
   updatedAt: Date;
   queue: Promise<unknown>;
 }
@@ -52,7 +60,7 @@ export interface ToolRegistryOptions {
  */
 export class ToolRegistry {
   readonly #entries = new Map<string, Entry>();
-  readonly #tools = new Map<string, RegisteredTool>();
+  readonly #tools = new Map<string, ServedTool>();
   readonly #logger: Logger;
   readonly #now: () => Date;
   #deps: DependencyContainer | null = null;
@@ -95,7 +103,7 @@ export class ToolRegistry {
     return this.statuses();
   }
 
-  get(tool: string): RegisteredTool | undefined {
+  get(tool: string): ServedTool | undefined {
     return this.#tools.get(tool);
   }
 
@@ -103,7 +111,7 @@ export class ToolRegistry {
     return this.#tools.has(tool);
   }
 
-  list(): RegisteredTool[] {
+  list(): ServedTool[] {
     return [...this.#tools.values()];
   }
 

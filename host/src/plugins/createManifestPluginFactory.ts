@@ -2,7 +2,6 @@ import { Ajv } from 'ajv';
 import { ToolhostError, type Manifest, type ToolhostPlugin } from '@toolhost/plugin-sdk';
 import { PluginContextFactory } from '../container/PluginContextFactory.js';
 import { TOKENS } from '../container/tokens.js';
-import { resolvePolicy } from '../invocation/resolvePolicy.js';
 import { importPlugin } from './importPlugin.js';
 import { InlineRuntime } from './InlineRuntime.js';
 import { readPluginPackage } from './readPluginPackage.js';
@@ -61,7 +60,7 @@ export function createManifestPluginFactory(manifest: Manifest, pluginsDir: stri
       plugin,
       runtime,
       isolation,
-      policy: resolvePolicy(manifest.policy),
+      policy: manifest.policy ?? {},
       version: pkg.version,
     };
   };

@@ -1,11 +1,11 @@
 import type { HealthStatus } from '@toolhost/plugin-sdk';
 import type { ToolInvoker } from '../invocation/ToolInvoker.js';
 import type { PluginStatus, ToolDescription } from './PluginStatus.js';
-import type { RegisteredTool } from './RegisteredTool.js';
+import type { ServedTool } from './ToolRegistry.js';
 
 const HEALTH_TIMEOUT_MS = 1_000;
 
-async function healthOf(tool: RegisteredTool): Promise<boolean> {
+async function healthOf(tool: ServedTool): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<HealthStatus>((resolve) => {
     timer = setTimeout(() => resolve({ healthy: false }), HEALTH_TIMEOUT_MS);
@@ -21,7 +21,7 @@ async function healthOf(tool: RegisteredTool): Promise<boolean> {
 
 /** `GET /v1/tools`: every registered tool with its schemas and live state (health asked once per plugin). */
 export async function describeTools(
-  tools: readonly RegisteredTool[],
+  tools: readonly ServedTool[],
   statuses: readonly PluginStatus[],
   invoker: Pick<ToolInvoker, 'circuitState'>,
 ): Promise<ToolDescription[]> {

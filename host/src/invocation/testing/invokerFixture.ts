@@ -1,32 +1,22 @@
 import { Writable } from 'node:stream';
-import type {
-  CallContext,
-  CallPolicy,
-  HealthStatus,
-  JsonObject,
-  ToolSpec,
-} from '@toolhost/plugin-sdk';
-import type { PluginRuntime } from '../../plugins/PluginRuntime.js';
-import type { RegisteredTool } from '../../plugins/RegisteredTool.js';
+import type { CallContext, CallPolicy, JsonObject, ToolSpec } from '@toolhost/plugin-sdk';
 import {
   createInMemoryTracing,
   type InMemoryTracing,
 } from '../../telemetry/createInMemoryTracing.js';
 import { createLogger } from '../../telemetry/createLogger.js';
 import { createToolInvoker, type ToolInvokerDeps } from '../createToolInvoker.js';
-import { resolvePolicy } from '../resolvePolicy.js';
+import type { RegisteredTool, ToolRuntime } from '../RegisteredTool.js';
 import type { ToolInvoker } from '../ToolInvoker.js';
 
 /** A tool method as a plain function: what an inline plugin's method would do. */
 export type ToolFunction = (input: JsonObject, call: CallContext) => unknown;
 
-/** A PluginRuntime whose tools are plain functions, run in-process like InlineRuntime. */
-export class FunctionRuntime implements PluginRuntime {
+/** A ToolRuntime whose tools are plain functions, run in-process like InlineRuntime. */
+export class FunctionRuntime implements ToolRuntime {
   inFlight = 0;
 
   constructor(private readonly tools: Readonly<Record<string, ToolFunction>>) {}
-
-  async start(): Promise<void> {}
 
   async invoke(tool: string, input: JsonObject, call: CallContext): Promise<unknown> {
     const fn = this.tools[tool];
@@ -38,12 +28,6 @@ export class FunctionRuntime implements PluginRuntime {
       this.inFlight -= 1;
     }
   }
-
-  async health(): Promise<HealthStatus> {
-    return { healthy: true };
-  }
-
-  async stop(): Promise<void> {}
 }
 
 export interface TestToolOptions {
@@ -69,7 +53,7 @@ export function testTool(
     toolName,
     spec: { ...defaultSpec, ...options.spec },
     isolation: 'inline',
-    policy: resolvePolicy(options.policy),
+    policy: options.policy ?? {},
     runtime: new FunctionRuntime({ [toolName]: fn }),
   };
 }

@@ -1,6 +1,21 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import type { Source } from '../agent/AgentResponse.js';
-import type { ToolCallRecord } from '../invocation/ToolInvoker.js';
+import type { ToolErrorCode } from '@toolhost/plugin-sdk';
+
+/** One tool call of an audited message, as `message_audit.tools_called` holds it (JSON). */
+export interface AuditedToolCall {
+  tool: string;
+  outcome: 'success' | 'failure';
+  errorCode: ToolErrorCode | null;
+  attempts: number;
+  durationMs: number;
+}
+
+/** A knowledge article a reply used, as `message_audit.selected_sources` holds it (JSON). */
+export interface AuditedSource {
+  sourceId: string;
+  title: string;
+  score: number;
+}
 
 /**
  * One audit row per processed message: table `message_audit`, created by the migration
@@ -16,8 +31,8 @@ export const MessageAuditSchema = defineEntity({
     requestId: p.text(),
     timestamp: p.datetime(),
     messageText: p.text(),
-    toolsCalled: p.json<ToolCallRecord[]>(),
-    selectedSources: p.json<Source[]>(),
+    toolsCalled: p.json<AuditedToolCall[]>(),
+    selectedSources: p.json<AuditedSource[]>(),
     escalationTicketId: p.text().nullable(),
     piiRedacted: p.boolean(),
     rawPayloadKey: p.text().nullable(),
