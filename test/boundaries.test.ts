@@ -33,6 +33,7 @@ const HOST_LAYERS = [
   'pii',
   'telemetry',
   'config',
+  'errors.ts',
 ] as const;
 
 /** What a plugin may import of the SDK; everything else of it is for the host only. */
@@ -221,8 +222,8 @@ describe('dependencies point one way', () => {
         at('host/src/sandbox/x.ts', ''),
       ]),
     ).toEqual([
-      'host/src/invocation/x.ts imports host/src/http/HttpDeps.ts: invocation may import only from session, manifests, db, cache, redis, pii, telemetry, config',
-      'host/src/db/x.ts imports host/src/audit/auditFailed.ts: db may import only from cache, redis, pii, telemetry, config',
+      'host/src/invocation/x.ts imports host/src/http/HttpDeps.ts: invocation may import only from session, manifests, db, cache, redis, pii, telemetry, config, errors.ts',
+      'host/src/db/x.ts imports host/src/audit/auditFailed.ts: db may import only from cache, redis, pii, telemetry, config, errors.ts',
       'host/src/sandbox/x.ts: host/src/sandbox is not in HOST_LAYERS',
     ]);
     expect(

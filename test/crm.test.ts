@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Manifest } from '@toolhost/plugin-sdk';
+import type { Manifest } from '../host/src/manifests/Manifest.js';
 import type { AgentResponse } from '../host/src/agent/AgentResponse.js';
 import type { ToolDescription } from '../host/src/plugins/PluginStatus.js';
 import { REPO_PLUGINS_DIR, useBuiltinManifests } from './support/builtinPlugins.js';

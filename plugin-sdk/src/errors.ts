@@ -1,27 +1,15 @@
 import type { ToolErrorCode } from './ToolResult.js';
 
 /**
- * Stable error codes of the SDK and the host, each with its message template.
- * Every code is documented in docs/errors.md (a test keeps the two in step).
+ * Stable error codes of the SDK: what a plugin author meets when defining, configuring or
+ * testing a plugin. (The host keeps its own catalog.) Every code is documented in
+ * docs/errors.md; a test keeps the two in step.
  */
 export const ERROR_CATALOG = {
-  TOOLHOST_ERR_MANIFEST_INVALID: 'Manifest {file} is invalid: {details}',
-  TOOLHOST_ERR_SDK_INCOMPATIBLE:
-    "Plugin '{plugin}' requires @toolhost/plugin-sdk {range}, but the host provides {version}",
   TOOLHOST_ERR_PLUGIN_INVALID: "Plugin '{plugin}' is invalid: {details}",
   TOOLHOST_ERR_CONFIG_INVALID: "Configuration of plugin '{plugin}' is invalid: {details}",
-  TOOLHOST_ERR_SECRET_MISSING:
-    "Secret '{secret}' of plugin '{plugin}' references environment variable {env}, which is not set",
-  TOOLHOST_ERR_PERMISSION_DENIED: "Plugin '{plugin}' is not granted {what}",
   TOOLHOST_ERR_TOOL_UNKNOWN: "Tool '{tool}' is not registered",
-  TOOLHOST_ERR_HTTP_FAILED: 'HTTP request to {url} failed: {details}',
   TOOLHOST_ERR_HARNESS_ASSERTION: "Tool '{tool}' broke its contract: {details}",
-  TOOLHOST_ERR_SETTINGS_INVALID: 'Environment variable {variable} is invalid: {details}',
-  TOOLHOST_ERR_PLUGIN_UNKNOWN: "No manifest names plugin '{plugin}'",
-  TOOLHOST_ERR_PLUGIN_LOAD_FAILED: "Plugin '{plugin}' could not be loaded: {details}",
-  TOOLHOST_ERR_DATABASE_UNAVAILABLE: 'The database is unavailable: {details}',
-  TOOLHOST_ERR_SESSION_UNAVAILABLE: 'The session store is unavailable: {details}',
-  TOOLHOST_ERR_AUDIT_FAILED: 'The audit trail failed: {details}',
 } as const;
 
 export type ToolhostErrorCode = keyof typeof ERROR_CATALOG;
@@ -35,7 +23,7 @@ function render(template: string, params: Readonly<Record<string, string | numbe
   );
 }
 
-/** An error of the SDK or the host, identified by a stable code from ERROR_CATALOG. */
+/** An error of the SDK, identified by a stable code from ERROR_CATALOG. */
 export class ToolhostError extends Error {
   readonly code: ToolhostErrorCode;
   readonly params: Readonly<Record<string, string | number>>;

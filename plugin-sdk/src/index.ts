@@ -50,18 +50,6 @@ export {
 } from './ToolResult.js';
 export { toolResultSchema } from './toolResultSchema.js';
 export { describeSchemaErrors } from './schemaErrors.js';
-export type {
-  BulkheadPolicy,
-  CallPolicy,
-  CircuitBreakerPolicy,
-  Isolation,
-  Manifest,
-  ManifestPermissions,
-  ManifestSource,
-  RetryPolicy,
-} from './manifest/Manifest.js';
-export { manifestSchema } from './manifest/manifestSchema.js';
-export { checkManifest, parseManifest, type ManifestCheck } from './manifest/validateManifest.js';
 export { createFetchHttp, type FetchHttpOptions } from './createFetchHttp.js';
 export { KeyedMutex } from './KeyedMutex.js';
 export { SDK_VERSION } from './version.js';

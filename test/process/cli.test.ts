@@ -81,6 +81,16 @@ describe('toolhost start', () => {
       'TOOLHOST_ERR_SETTINGS_INVALID: Environment variable PORT is invalid',
     );
   });
+
+  it('stops with a coded error, and no stack trace, when REDIS_URL cannot be reached', async () => {
+    // The process must also exit: a client left reconnecting would keep it alive.
+    const result = await runCli(['start'], { ...env, REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^toolhost: TOOLHOST_ERR_REDIS_UNAVAILABLE: Redis is unavailable: redis:\/\/127\.0\.0\.1:1 cannot be reached/m,
+    );
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
 });
 
 describe('toolhost migrate', () => {

@@ -1,9 +1,9 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Manifest } from '@toolhost/plugin-sdk';
 import { loadSettings } from '../../host/src/config/loadSettings.js';
 import type { Settings } from '../../host/src/config/Settings.js';
+import type { Manifest } from '../../host/src/manifests/Manifest.js';
 import { startHost, type Host } from '../../host/src/startHost.js';
 import { createCapturingLogger, type LogLine } from './capturingLogger.js';
 

@@ -1,4 +1,4 @@
-import { ToolhostError } from '@toolhost/plugin-sdk';
+import { HostError } from '../errors.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCapturingLogger, type LogLine } from '../../../test/support/capturingLogger.js';
 import type { AuditEntry } from './AuditEntry.js';
@@ -34,7 +34,7 @@ class MemoryTable {
   async insert(entries: readonly AuditEntry[]): Promise<void> {
     this.attempts.push(Date.now());
     if (this.down) {
-      throw new ToolhostError('TOOLHOST_ERR_DATABASE_UNAVAILABLE', { details: 'ECONNREFUSED' });
+      throw new HostError('TOOLHOST_ERR_DATABASE_UNAVAILABLE', { details: 'ECONNREFUSED' });
     }
     if (entries.some((e) => this.refuse.has(e.id))) {
       throw Object.assign(new Error('value too long'), { code: '22001' });

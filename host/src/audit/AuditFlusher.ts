@@ -1,5 +1,5 @@
-import { isToolhostError } from '@toolhost/plugin-sdk';
 import type { Logger } from 'winston';
+import { isHostError } from '../errors.js';
 import { GrowingJitterBackoff } from '../invocation/GrowingJitterBackoff.js';
 import type { AuditEntry } from './AuditEntry.js';
 import type { AuditTable } from './AuditTable.js';
@@ -21,10 +21,10 @@ export interface AuditFlusherOptions {
 }
 
 const isUnavailable = (error: unknown) =>
-  isToolhostError(error) && error.code === 'TOOLHOST_ERR_DATABASE_UNAVAILABLE';
+  isHostError(error) && error.code === 'TOOLHOST_ERR_DATABASE_UNAVAILABLE';
 
 function reasonOf(error: unknown): string {
-  if (isToolhostError(error)) return error.message;
+  if (isHostError(error)) return error.message;
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: unknown }).code;
   return code === undefined ? error.name : `${error.name} ${String(code)}`;

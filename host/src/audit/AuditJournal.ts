@@ -109,7 +109,7 @@ export class AuditJournal implements JournalSource {
 
   /**
    * Opens (creating) the journal in `dir` and starts a new segment for this run's appends.
-   * @throws ToolhostError `TOOLHOST_ERR_AUDIT_FAILED` when another live process holds it.
+   * @throws HostError `TOOLHOST_ERR_AUDIT_FAILED` when another live process holds it.
    */
   static async open(dir: string, options: AuditJournalOptions = {}): Promise<AuditJournal> {
     const absolute = resolve(dir);

@@ -9,7 +9,7 @@ export interface AuditTable {
   /**
    * Inserts the entries in one statement; an entry whose id is there already is skipped, so
    * replaying a journal is idempotent.
-   * @throws ToolhostError `TOOLHOST_ERR_DATABASE_UNAVAILABLE` when the database cannot be reached.
+   * @throws HostError `TOOLHOST_ERR_DATABASE_UNAVAILABLE` when the database cannot be reached.
    */
   insert(entries: readonly AuditEntry[]): Promise<void>;
   /** A session's entries, newest first. */

@@ -7,7 +7,7 @@ export interface AuditTrail {
   /**
    * Records an answered message; resolves once its entry is durable (committed in sync mode,
    * journaled in async mode). A payload over the inline limit goes to the blob store first.
-   * @throws ToolhostError `TOOLHOST_ERR_AUDIT_FAILED` when it could not be made durable.
+   * @throws HostError `TOOLHOST_ERR_AUDIT_FAILED` when it could not be made durable.
    */
   record(message: AuditedMessage): Promise<AuditEntry>;
   /** A session's entries in the database, newest first (at most `limit`, default and max 100). */

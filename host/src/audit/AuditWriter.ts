@@ -5,7 +5,7 @@ export interface AuditWriter {
   /**
    * Resolves once the entry is durable: committed to the database (sync) or fsynced to the
    * local journal (async).
-   * @throws ToolhostError `TOOLHOST_ERR_AUDIT_FAILED` when it could not be made durable.
+   * @throws HostError `TOOLHOST_ERR_AUDIT_FAILED` when it could not be made durable.
    */
   write(entry: AuditEntry): Promise<void>;
   /** Writes whatever waits for the database now, as far as the database lets it. */

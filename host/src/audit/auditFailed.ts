@@ -1,8 +1,8 @@
-import { isToolhostError, ToolhostError } from '@toolhost/plugin-sdk';
+import { HostError, isHostError } from '../errors.js';
 
 function reasonOf(cause: unknown): string {
   if (typeof cause === 'string') return cause;
-  if (isToolhostError(cause)) return cause.message;
+  if (isHostError(cause)) return cause.message;
   if (cause instanceof Error) {
     const code = (cause as { code?: unknown }).code;
     return typeof code === 'string' || typeof code === 'number'
@@ -17,8 +17,8 @@ function reasonOf(cause: unknown): string {
  * errors keep their message (already free of passwords); other errors are named by class and
  * code only, since a driver's message may quote the statement and its values.
  */
-export function auditFailed(what: string, cause: unknown): ToolhostError {
-  return new ToolhostError(
+export function auditFailed(what: string, cause: unknown): HostError {
+  return new HostError(
     'TOOLHOST_ERR_AUDIT_FAILED',
     { details: `${what} (${reasonOf(cause)})` },
     typeof cause === 'string' ? undefined : { cause },

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ToolhostError } from '@toolhost/plugin-sdk';
+import { HostError } from '../errors.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCapturingLogger } from '../../../test/support/capturingLogger.js';
 import type { AuditEntry } from './AuditEntry.js';
@@ -25,7 +25,7 @@ class GatedTable {
   async insert(entries: readonly AuditEntry[]): Promise<void> {
     await this.#gate;
     if (this.down) {
-      throw new ToolhostError('TOOLHOST_ERR_DATABASE_UNAVAILABLE', { details: 'ECONNREFUSED' });
+      throw new HostError('TOOLHOST_ERR_DATABASE_UNAVAILABLE', { details: 'ECONNREFUSED' });
     }
     for (const entry of entries) this.rows.set(entry.id, entry);
   }

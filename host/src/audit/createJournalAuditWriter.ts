@@ -25,7 +25,7 @@ export interface JournalAuditWriter extends AuditWriter {
  * `AUDIT_WRITE_MODE=async`: a write resolves once the entry is fsynced to the local journal;
  * a background flusher moves entries into the database. Entries a crash or an outage left
  * behind are written after the next start (idempotently, by id).
- * @throws ToolhostError `TOOLHOST_ERR_AUDIT_FAILED` when the journal is held by another process.
+ * @throws HostError `TOOLHOST_ERR_AUDIT_FAILED` when the journal is held by another process.
  */
 export async function createJournalAuditWriter(
   options: JournalAuditWriterOptions,

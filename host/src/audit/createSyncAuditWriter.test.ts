@@ -1,4 +1,4 @@
-import { isToolhostError } from '@toolhost/plugin-sdk';
+import { isHostError } from '../errors.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/Database.js';
 import { openDatabase } from '../db/openDatabase.js';
@@ -53,7 +53,7 @@ describe('createSyncAuditWriter', () => {
     for (const result of results) {
       expect(result.status).toBe('rejected');
       const reason = (result as PromiseRejectedResult).reason as Error;
-      expect(isToolhostError(reason) && reason.code).toBe('TOOLHOST_ERR_AUDIT_FAILED');
+      expect(isHostError(reason) && reason.code).toBe('TOOLHOST_ERR_AUDIT_FAILED');
       expect(reason.message).toMatch(/request 'r-[12]' was not written/);
       expect(reason.message).toContain('The database is unavailable');
     }

@@ -17,7 +17,7 @@ function isAlive(pid: number): boolean {
 /**
  * Claims the journal in `dir` for this process: two writers would delete each other's
  * segments. A lock left by a process that is gone (a crash) is taken over.
- * @throws ToolhostError `TOOLHOST_ERR_AUDIT_FAILED` when this process or another live one holds it.
+ * @throws HostError `TOOLHOST_ERR_AUDIT_FAILED` when this process or another live one holds it.
  */
 export async function acquireJournalLock(dir: string): Promise<void> {
   const file = join(dir, LOCK_FILE);

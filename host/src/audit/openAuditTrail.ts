@@ -22,7 +22,7 @@ export interface OpenAuditTrailOptions {
  * The audit trail the settings ask for: `sync` commits each entry before the response,
  * `async` journals it under `<dataDir>/audit-journal/` and writes it in the background
  * (replaying what a previous run left there).
- * @throws ToolhostError `TOOLHOST_ERR_AUDIT_FAILED` when the journal is held by another process.
+ * @throws HostError `TOOLHOST_ERR_AUDIT_FAILED` when the journal is held by another process.
  */
 export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<AuditTrail> {
   const { settings, database, logger } = options;

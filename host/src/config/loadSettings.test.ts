@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isToolhostError } from '@toolhost/plugin-sdk';
+import { isHostError } from '../errors.js';
 import { loadSettings } from './loadSettings.js';
 import { maskSettings } from './maskSettings.js';
 
@@ -65,7 +65,7 @@ describe('loadSettings', () => {
       loadSettings(env);
       expect.unreachable();
     } catch (error) {
-      expect(isToolhostError(error) && error.code).toBe('TOOLHOST_ERR_SETTINGS_INVALID');
+      expect(isHostError(error) && error.code).toBe('TOOLHOST_ERR_SETTINGS_INVALID');
       expect((error as Error).message).toContain(`Environment variable ${variable}`);
       expect((error as Error).message).toContain(message);
     }

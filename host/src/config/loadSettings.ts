@@ -1,6 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
-import { ToolhostError } from '@toolhost/plugin-sdk';
+import { HostError } from '../errors.js';
 import type { PluginFlags, Settings } from './Settings.js';
 
 const flag = { type: 'boolean' } as const;
@@ -80,7 +80,7 @@ function variableOf(instancePath: string): string {
 
 /**
  * Reads the host settings from the environment. Empty values count as unset.
- * @throws ToolhostError `TOOLHOST_ERR_SETTINGS_INVALID` naming the first bad variable.
+ * @throws HostError `TOOLHOST_ERR_SETTINGS_INVALID` naming the first bad variable.
  */
 export function loadSettings(
   env: Readonly<Record<string, string | undefined>> = process.env,
@@ -94,7 +94,7 @@ export function loadSettings(
   if (!validate(picked)) {
     const [first] = validate.errors ?? [];
     const variable = variableOf(first?.instancePath ?? '');
-    throw new ToolhostError('TOOLHOST_ERR_SETTINGS_INVALID', {
+    throw new HostError('TOOLHOST_ERR_SETTINGS_INVALID', {
       variable,
       details: `${shownValue(variable, env[variable]?.trim() ?? '')} ${first?.message ?? 'is invalid'}`,
     });
@@ -113,7 +113,7 @@ export function loadSettings(
   if (e.ENABLE_BILLING !== undefined) pluginFlags.billing = e.ENABLE_BILLING;
   const useSharedContext = e.USE_SHARED_CONTEXT ?? false;
   if (useSharedContext && !e.REDIS_URL) {
-    throw new ToolhostError('TOOLHOST_ERR_SETTINGS_INVALID', {
+    throw new HostError('TOOLHOST_ERR_SETTINGS_INVALID', {
       variable: 'USE_SHARED_CONTEXT',
       details: 'true needs REDIS_URL to be set',
     });

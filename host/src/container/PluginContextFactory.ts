@@ -8,13 +8,14 @@ import {
   ToolhostError,
   type JsonObject,
   type Logger,
-  type Manifest,
   type PluginContext,
   type StoreCapability,
   type ToolhostPlugin,
 } from '@toolhost/plugin-sdk';
 import type { CacheBackend } from '../cache/CacheBackend.js';
 import type { Database } from '../db/Database.js';
+import { HostError } from '../errors.js';
+import type { Manifest } from '../manifests/Manifest.js';
 import { createPluginCache } from './createPluginCache.js';
 import { createPluginStore } from './createPluginStore.js';
 import { TOKENS } from './tokens.js';
@@ -46,7 +47,7 @@ export class PluginContextFactory {
   ) {}
 
   /**
-   * @throws ToolhostError `TOOLHOST_ERR_CONFIG_INVALID` or `TOOLHOST_ERR_SECRET_MISSING`.
+   * @throws ToolhostError `TOOLHOST_ERR_CONFIG_INVALID`, HostError `TOOLHOST_ERR_SECRET_MISSING`.
    */
   create(
     plugin: ToolhostPlugin,
@@ -68,7 +69,7 @@ export class PluginContextFactory {
     for (const [secret, ref] of Object.entries(manifest.secrets ?? {})) {
       const value = env[ref.env];
       if (value === undefined || value === '') {
-        throw new ToolhostError('TOOLHOST_ERR_SECRET_MISSING', {
+        throw new HostError('TOOLHOST_ERR_SECRET_MISSING', {
           plugin: name,
           secret,
           env: ref.env,

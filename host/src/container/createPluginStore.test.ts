@@ -1,5 +1,5 @@
 import type { JsonObject, StoreCapability } from '@toolhost/plugin-sdk';
-import { isToolhostError } from '@toolhost/plugin-sdk';
+import { isHostError } from '../errors.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { describeWithPostgres, postgresUrl } from '../../../test/support/services.js';
 import type { Database } from '../db/Database.js';
@@ -203,7 +203,7 @@ describe('createPluginStore on SQLite', () => {
       await database.close();
       for (const call of [() => store.get('k'), () => store.put('k', {}), () => store.list()]) {
         const error = await call().catch((reason: unknown) => reason);
-        expect(isToolhostError(error) && error.code).toBe('TOOLHOST_ERR_DATABASE_UNAVAILABLE');
+        expect(isHostError(error) && error.code).toBe('TOOLHOST_ERR_DATABASE_UNAVAILABLE');
       }
     } finally {
       await scratch.drop();

@@ -1,10 +1,10 @@
 import type { InjectionToken } from 'tsyringe';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'winston';
-import type { Manifest } from '@toolhost/plugin-sdk';
 import type { CacheBackend } from '../cache/CacheBackend.js';
 import type { Settings } from '../config/Settings.js';
 import type { Database } from '../db/Database.js';
+import type { Manifest } from '../manifests/Manifest.js';
 
 /** Injection tokens of the root container and of each plugin's child container. */
 export const TOKENS = {

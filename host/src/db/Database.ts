@@ -13,7 +13,7 @@ export interface MigrationStatus {
 export interface Database {
   readonly orm: SqlOrm;
   readonly kind: 'sqlite' | 'postgres';
-  /** @throws ToolhostError `TOOLHOST_ERR_DATABASE_UNAVAILABLE` when the database cannot answer. */
+  /** @throws HostError `TOOLHOST_ERR_DATABASE_UNAVAILABLE` when the database cannot answer. */
   ping(): Promise<void>;
   /** Applies every pending migration in one transaction; resolves to the names applied. */
   migrate(): Promise<string[]>;

@@ -1,5 +1,5 @@
 import { ConnectionException } from '@mikro-orm/core';
-import { ToolhostError } from '@toolhost/plugin-sdk';
+import { HostError } from '../errors.js';
 import type { DatabaseLocation } from './parseDatabaseUrl.js';
 
 const NETWORK_CODES = new Set([
@@ -71,7 +71,7 @@ export function scrubSecrets(text: string, location: DatabaseLocation): string {
 }
 
 /** `TOOLHOST_ERR_DATABASE_UNAVAILABLE` naming the database and the driver's reason, never a password. */
-export function databaseUnavailable(location: DatabaseLocation, error: unknown): ToolhostError {
+export function databaseUnavailable(location: DatabaseLocation, error: unknown): HostError {
   const details = scrubSecrets(`${describeDatabase(location)} (${reasonOf(error)})`, location);
-  return new ToolhostError('TOOLHOST_ERR_DATABASE_UNAVAILABLE', { details }, { cause: error });
+  return new HostError('TOOLHOST_ERR_DATABASE_UNAVAILABLE', { details }, { cause: error });
 }

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { isToolhostError } from '@toolhost/plugin-sdk';
+import { isHostError } from '../errors.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeWithPostgres, postgresUrl } from '../../../test/support/services.js';
 import type { Database } from './Database.js';
@@ -20,7 +20,7 @@ async function unavailable(promise: Promise<unknown>): Promise<string> {
     () => new Error('expected a rejection'),
     (reason: unknown) => reason,
   );
-  expect(isToolhostError(error) ? error.code : error).toBe('TOOLHOST_ERR_DATABASE_UNAVAILABLE');
+  expect(isHostError(error) ? error.code : error).toBe('TOOLHOST_ERR_DATABASE_UNAVAILABLE');
   return (error as Error).message;
 }
 

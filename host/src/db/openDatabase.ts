@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { isToolhostError } from '@toolhost/plugin-sdk';
+import { isHostError } from '../errors.js';
 import type { Database, SqlOrm } from './Database.js';
 import { databaseUnavailable } from './databaseUnavailable.js';
 import { entities } from './entities.js';
@@ -110,7 +110,7 @@ function createDatabase(orm: SqlOrm, location: DatabaseLocation): Database {
 /**
  * Opens the host database named by the `databaseUrl` setting (see `parseDatabaseUrl`), checks
  * that it answers and, unless `migrate: false`, applies pending migrations.
- * @throws ToolhostError `TOOLHOST_ERR_SETTINGS_INVALID` for a malformed URL,
+ * @throws HostError `TOOLHOST_ERR_SETTINGS_INVALID` for a malformed URL,
  * `TOOLHOST_ERR_DATABASE_UNAVAILABLE` when the database cannot be reached or opened;
  * a failing migration rejects with the driver's error and leaves no part of its batch applied.
  */
@@ -125,7 +125,7 @@ export async function openDatabase(
     if (location.kind === 'sqlite') await tuneSqlite(database.orm);
   } catch (error) {
     await database.close();
-    throw isToolhostError(error) ? error : databaseUnavailable(location, error);
+    throw isHostError(error) ? error : databaseUnavailable(location, error);
   }
   if (options.migrate ?? true) {
     try {

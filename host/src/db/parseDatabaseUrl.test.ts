@@ -1,4 +1,4 @@
-import { isToolhostError } from '@toolhost/plugin-sdk';
+import { isHostError } from '../errors.js';
 import { describe, expect, it } from 'vitest';
 import { parseDatabaseUrl } from './parseDatabaseUrl.js';
 
@@ -6,7 +6,7 @@ function rejection(databaseUrl: string): { code: string; message: string } {
   try {
     parseDatabaseUrl(databaseUrl);
   } catch (error) {
-    if (isToolhostError(error)) return { code: error.code, message: error.message };
+    if (isHostError(error)) return { code: error.code, message: error.message };
     throw error;
   }
   throw new Error(`parseDatabaseUrl('${databaseUrl}') did not throw`);

@@ -1,12 +1,12 @@
-import { ToolhostError } from '@toolhost/plugin-sdk';
+import { HostError } from '../errors.js';
 
 /** Where the host database lives, as parsed from the `databaseUrl` setting. */
 export type DatabaseLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
 const EXPECTED = 'expected sqlite:<path>, file:<path> or postgres://user@host:5432/database';
 
-function invalid(details: string): ToolhostError {
-  return new ToolhostError('TOOLHOST_ERR_SETTINGS_INVALID', { variable: 'DATABASE_URL', details });
+function invalid(details: string): HostError {
+  return new HostError('TOOLHOST_ERR_SETTINGS_INVALID', { variable: 'DATABASE_URL', details });
 }
 
 function sqliteFile(rest: string): DatabaseLocation {
@@ -20,7 +20,7 @@ function sqliteFile(rest: string): DatabaseLocation {
  * Parses the host's `databaseUrl`: `sqlite:<path>`, `sqlite://<path>`, `file:<path>` (relative
  * paths stay relative, `:memory:` is an in-memory database), or a `postgres://` /
  * `postgresql://` URL, which is returned unchanged.
- * @throws ToolhostError `TOOLHOST_ERR_SETTINGS_INVALID` for anything else; the message never
+ * @throws HostError `TOOLHOST_ERR_SETTINGS_INVALID` for anything else; the message never
  * repeats the value, which may hold a password.
  */
 export function parseDatabaseUrl(databaseUrl: string): DatabaseLocation {

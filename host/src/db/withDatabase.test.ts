@@ -1,4 +1,4 @@
-import { isToolhostError } from '@toolhost/plugin-sdk';
+import { isHostError } from '../errors.js';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from './openDatabase.js';
 import { withDatabase } from './withDatabase.js';
@@ -33,9 +33,7 @@ describe('withDatabase', () => {
             throw errorWithCode(`failed with ${code}`, code);
           }),
         );
-        expect(isToolhostError(error) && error.code, code).toBe(
-          'TOOLHOST_ERR_DATABASE_UNAVAILABLE',
-        );
+        expect(isHostError(error) && error.code, code).toBe('TOOLHOST_ERR_DATABASE_UNAVAILABLE');
         expect((error as Error).message).toContain(`:memory: (failed with ${code})`);
       }
     } finally {
@@ -67,7 +65,7 @@ describe('withDatabase', () => {
         ran = true;
       }),
     );
-    expect(isToolhostError(error) && error.code).toBe('TOOLHOST_ERR_DATABASE_UNAVAILABLE');
+    expect(isHostError(error) && error.code).toBe('TOOLHOST_ERR_DATABASE_UNAVAILABLE');
     expect(ran).toBe(false);
   });
 });

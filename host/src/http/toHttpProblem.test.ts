@@ -1,5 +1,6 @@
 import { ToolhostError } from '@toolhost/plugin-sdk';
 import { describe, expect, it } from 'vitest';
+import { HostError } from '../errors.js';
 import { HttpProblem } from './problem.js';
 import { toHttpProblem } from './toHttpProblem.js';
 
@@ -11,11 +12,25 @@ describe('toHttpProblem', () => {
 
   it.each([
     ['TOOLHOST_ERR_PLUGIN_UNKNOWN', 'TOOLHOST_HTTP_PLUGIN_UNKNOWN', 404],
-    ['TOOLHOST_ERR_TOOL_UNKNOWN', 'TOOLHOST_HTTP_TOOL_UNKNOWN', 404],
     ['TOOLHOST_ERR_PLUGIN_LOAD_FAILED', 'TOOLHOST_HTTP_PLUGIN_REFUSED', 422],
     ['TOOLHOST_ERR_SDK_INCOMPATIBLE', 'TOOLHOST_HTTP_PLUGIN_REFUSED', 422],
+    ['TOOLHOST_ERR_MANIFEST_INVALID', 'TOOLHOST_HTTP_PLUGIN_REFUSED', 422],
+    ['TOOLHOST_ERR_SECRET_MISSING', 'TOOLHOST_HTTP_PLUGIN_REFUSED', 422],
     ['TOOLHOST_ERR_DATABASE_UNAVAILABLE', 'TOOLHOST_HTTP_UNAVAILABLE', 503],
-  ] as const)('maps ToolhostError %s to %s', (from, code, status) => {
+    ['TOOLHOST_ERR_SESSION_UNAVAILABLE', 'TOOLHOST_HTTP_UNAVAILABLE', 503],
+    ['TOOLHOST_ERR_AUDIT_FAILED', 'TOOLHOST_HTTP_UNAVAILABLE', 503],
+  ] as const)('maps HostError %s to %s', (from, code, status) => {
+    const problem = toHttpProblem(
+      new HostError(from, { plugin: 'crm', file: 'crm.json', details: 'boom' }),
+    );
+    expect(problem).toMatchObject({ code, status });
+  });
+
+  it.each([
+    ['TOOLHOST_ERR_TOOL_UNKNOWN', 'TOOLHOST_HTTP_TOOL_UNKNOWN', 404],
+    ['TOOLHOST_ERR_PLUGIN_INVALID', 'TOOLHOST_HTTP_PLUGIN_REFUSED', 422],
+    ['TOOLHOST_ERR_CONFIG_INVALID', 'TOOLHOST_HTTP_PLUGIN_REFUSED', 422],
+  ] as const)('maps the SDK ToolhostError %s to %s', (from, code, status) => {
     const problem = toHttpProblem(
       new ToolhostError(from, { plugin: 'crm', tool: 'crm.x', details: 'boom' }),
     );
@@ -24,7 +39,7 @@ describe('toHttpProblem', () => {
 
   it('does not show what a database outage says', () => {
     const problem = toHttpProblem(
-      new ToolhostError('TOOLHOST_ERR_DATABASE_UNAVAILABLE', {
+      new HostError('TOOLHOST_ERR_DATABASE_UNAVAILABLE', {
         details: 'password authentication failed',
       }),
     );
@@ -43,7 +58,11 @@ describe('toHttpProblem', () => {
     ['an unexposed 4xx', Object.assign(new Error('internal detail'), { status: 400 })],
     [
       'a ToolhostError with no HTTP meaning',
-      new ToolhostError('TOOLHOST_ERR_HTTP_FAILED', { url: 'x', details: 'y' }),
+      new ToolhostError('TOOLHOST_ERR_HARNESS_ASSERTION', { tool: 'x', details: 'y' }),
+    ],
+    [
+      'a HostError with no HTTP meaning',
+      new HostError('TOOLHOST_ERR_SETTINGS_INVALID', { variable: 'PORT', details: 'y' }),
     ],
     ['a string', 'oops'],
   ])('turns %s into TOOLHOST_HTTP_INTERNAL with a fixed detail', (_name, error) => {

@@ -1,12 +1,15 @@
 import { isToolhostError, type ToolhostErrorCode } from '@toolhost/plugin-sdk';
+import { isHostError, type HostErrorCode } from '../errors.js';
 import { HttpProblem, type HttpProblemCode } from './problem.js';
 
-/** Host errors that mean "this plugin cannot be enabled as it stands"; their message is safe to show. */
-const PLUGIN_REFUSALS: ReadonlySet<ToolhostErrorCode> = new Set<ToolhostErrorCode>([
-  'TOOLHOST_ERR_MANIFEST_INVALID',
-  'TOOLHOST_ERR_SDK_INCOMPATIBLE',
+/** Errors that mean "this plugin cannot be enabled as it stands"; their message is safe to show. */
+const SDK_PLUGIN_REFUSALS: ReadonlySet<ToolhostErrorCode> = new Set<ToolhostErrorCode>([
   'TOOLHOST_ERR_PLUGIN_INVALID',
   'TOOLHOST_ERR_CONFIG_INVALID',
+]);
+const HOST_PLUGIN_REFUSALS: ReadonlySet<HostErrorCode> = new Set<HostErrorCode>([
+  'TOOLHOST_ERR_MANIFEST_INVALID',
+  'TOOLHOST_ERR_SDK_INCOMPATIBLE',
   'TOOLHOST_ERR_SECRET_MISSING',
   'TOOLHOST_ERR_PLUGIN_LOAD_FAILED',
 ]);
@@ -38,11 +41,16 @@ function exposedClientError(error: unknown): { status: number; message: string }
 export function toHttpProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
   if (isToolhostError(error)) {
-    if (error.code === 'TOOLHOST_ERR_PLUGIN_UNKNOWN') {
-      return new HttpProblem('TOOLHOST_HTTP_PLUGIN_UNKNOWN', error.message, { cause: error });
-    }
     if (error.code === 'TOOLHOST_ERR_TOOL_UNKNOWN') {
       return new HttpProblem('TOOLHOST_HTTP_TOOL_UNKNOWN', error.message, { cause: error });
+    }
+    if (SDK_PLUGIN_REFUSALS.has(error.code)) {
+      return new HttpProblem('TOOLHOST_HTTP_PLUGIN_REFUSED', error.message, { cause: error });
+    }
+  }
+  if (isHostError(error)) {
+    if (error.code === 'TOOLHOST_ERR_PLUGIN_UNKNOWN') {
+      return new HttpProblem('TOOLHOST_HTTP_PLUGIN_UNKNOWN', error.message, { cause: error });
     }
     if (error.code === 'TOOLHOST_ERR_SESSION_UNAVAILABLE') {
       return new HttpProblem(
@@ -71,7 +79,7 @@ export function toHttpProblem(error: unknown): HttpProblem {
         { cause: error, headers: { 'Retry-After': '1' } },
       );
     }
-    if (PLUGIN_REFUSALS.has(error.code)) {
+    if (HOST_PLUGIN_REFUSALS.has(error.code)) {
       return new HttpProblem('TOOLHOST_HTTP_PLUGIN_REFUSED', error.message, { cause: error });
     }
   }

@@ -1,10 +1,5 @@
-import type {
-  CallContext,
-  CallPolicy,
-  Isolation,
-  JsonObject,
-  ToolSpec,
-} from '@toolhost/plugin-sdk';
+import type { CallContext, JsonObject, ToolSpec } from '@toolhost/plugin-sdk';
+import type { CallPolicy, Isolation } from '../manifests/Manifest.js';
 
 /** Where a tool's code runs, as the call wrapper sees it: one attempt in, one answer out. */
 export interface ToolRuntime {

@@ -1,4 +1,4 @@
-import type { CallPolicy } from '@toolhost/plugin-sdk';
+import type { CallPolicy } from '../manifests/Manifest.js';
 import type { ResolvedPolicy } from './ResolvedPolicy.js';
 
 export const DEFAULT_POLICY: ResolvedPolicy = Object.freeze({

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { checkManifest, type Manifest } from '@toolhost/plugin-sdk';
+import type { Manifest } from './Manifest.js';
+import { checkManifest } from './validateManifest.js';
 
 /** One file of the manifests dir: parsed and valid, or the reason it is refused. */
 export type ManifestEntry =

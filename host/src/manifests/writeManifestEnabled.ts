@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { ToolhostError } from '@toolhost/plugin-sdk';
+import { HostError } from '../errors.js';
 
 /** Flips `enabled` in a manifest file, atomically (write a sibling, then rename). */
 export async function writeManifestEnabled(file: string, enabled: boolean): Promise<void> {
@@ -8,7 +8,7 @@ export async function writeManifestEnabled(file: string, enabled: boolean): Prom
   try {
     manifest = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw new ToolhostError('TOOLHOST_ERR_MANIFEST_INVALID', {
+    throw new HostError('TOOLHOST_ERR_MANIFEST_INVALID', {
       file,
       details: `not valid JSON (${(error as Error).message})`,
     });

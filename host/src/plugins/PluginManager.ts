@@ -1,8 +1,9 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'winston';
-import { KeyedMutex, ToolhostError } from '@toolhost/plugin-sdk';
+import { KeyedMutex } from '@toolhost/plugin-sdk';
 import type { Settings } from '../config/Settings.js';
+import { HostError } from '../errors.js';
 import { applyPluginFlags } from '../manifests/applyPluginFlags.js';
 import { readManifests, type ManifestEntry } from '../manifests/readManifests.js';
 import { writeManifestEnabled } from '../manifests/writeManifestEnabled.js';
@@ -111,7 +112,7 @@ export class PluginManager implements PluginAdmin {
 
   #require(name: string): { hash: string; file: string } {
     const known = this.#known.get(name);
-    if (!known) throw new ToolhostError('TOOLHOST_ERR_PLUGIN_UNKNOWN', { plugin: name });
+    if (!known) throw new HostError('TOOLHOST_ERR_PLUGIN_UNKNOWN', { plugin: name });
     return known;
   }
 

@@ -1,5 +1,6 @@
-import type { Isolation, JsonSchema, ToolAnnotations } from '@toolhost/plugin-sdk';
+import type { JsonSchema, ToolAnnotations } from '@toolhost/plugin-sdk';
 import type { CircuitStateName } from '../invocation/ToolInvoker.js';
+import type { Isolation } from '../manifests/Manifest.js';
 
 export type PluginState = 'loading' | 'enabled' | 'disabled' | 'failed' | 'draining';
 
@@ -31,7 +32,7 @@ export interface ToolDescription {
 /** Plugin operations behind the admin API and the CLI. */
 export interface PluginAdmin {
   list(): PluginStatus[];
-  /** @throws ToolhostError TOOLHOST_ERR_PLUGIN_UNKNOWN when no manifest names it. */
+  /** @throws HostError TOOLHOST_ERR_PLUGIN_UNKNOWN when no manifest names it. */
   enable(name: string): Promise<PluginStatus>;
   disable(name: string): Promise<PluginStatus>;
   reload(name: string): Promise<PluginStatus>;

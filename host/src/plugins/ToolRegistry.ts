@@ -1,13 +1,10 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from 'winston';
-import {
-  ToolhostError,
-  type CallPolicy,
-  type Isolation,
-  type ToolhostPlugin,
-} from '@toolhost/plugin-sdk';
+import type { ToolhostPlugin } from '@toolhost/plugin-sdk';
 import type { Settings } from '../config/Settings.js';
+import { HostError } from '../errors.js';
 import type { RegisteredTool } from '../invocation/RegisteredTool.js';
+import type { CallPolicy, Isolation } from '../manifests/Manifest.js';
 import type { PluginRuntime } from './PluginRuntime.js';
 import type { PluginState, PluginStatus } from './PluginStatus.js';
 
@@ -207,14 +204,14 @@ export class ToolRegistry {
 
   #entry(name: string): Entry {
     const entry = this.#entries.get(name);
-    if (!entry) throw new ToolhostError('TOOLHOST_ERR_PLUGIN_UNKNOWN', { plugin: name });
+    if (!entry) throw new HostError('TOOLHOST_ERR_PLUGIN_UNKNOWN', { plugin: name });
     return entry;
   }
 
   #serial(name: string, op: (entry: Entry) => Promise<void>): Promise<PluginStatus> {
     const entry = this.#entries.get(name);
     if (!entry)
-      return Promise.reject(new ToolhostError('TOOLHOST_ERR_PLUGIN_UNKNOWN', { plugin: name }));
+      return Promise.reject(new HostError('TOOLHOST_ERR_PLUGIN_UNKNOWN', { plugin: name }));
     const run = entry.queue
       .then(() => op(entry))
       .then(() => {

@@ -1,4 +1,4 @@
-import type { Manifest } from '@toolhost/plugin-sdk';
+import type { Manifest } from '../manifests/Manifest.js';
 
 /**
  * The built-in support plugins with the manifests they get in legacy mode

@@ -1,7 +1,9 @@
 import { Ajv } from 'ajv';
-import { ToolhostError, type Manifest, type ToolhostPlugin } from '@toolhost/plugin-sdk';
+import { ToolhostError, type ToolhostPlugin } from '@toolhost/plugin-sdk';
 import { PluginContextFactory } from '../container/PluginContextFactory.js';
 import { TOKENS } from '../container/tokens.js';
+import { HostError } from '../errors.js';
+import type { Manifest } from '../manifests/Manifest.js';
 import { importPlugin } from './importPlugin.js';
 import { InlineRuntime } from './InlineRuntime.js';
 import { readPluginPackage } from './readPluginPackage.js';
@@ -38,7 +40,7 @@ export function createManifestPluginFactory(manifest: Manifest, pluginsDir: stri
     checkToolSchemas(plugin);
     const isolation = manifest.isolation ?? 'inline';
     if (isolation !== 'inline') {
-      throw new ToolhostError('TOOLHOST_ERR_PLUGIN_LOAD_FAILED', {
+      throw new HostError('TOOLHOST_ERR_PLUGIN_LOAD_FAILED', {
         plugin: manifest.name,
         details: `isolation '${isolation}' is not available in this host yet; use 'inline'`,
       });
@@ -50,7 +52,7 @@ export function createManifestPluginFactory(manifest: Manifest, pluginsDir: stri
     try {
       await runtime.start();
     } catch (error) {
-      throw new ToolhostError(
+      throw new HostError(
         'TOOLHOST_ERR_PLUGIN_LOAD_FAILED',
         { plugin: manifest.name, details: `create/initialize threw: ${(error as Error).message}` },
         { cause: error },

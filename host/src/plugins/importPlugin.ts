@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { isToolhostPlugin, ToolhostError, type ToolhostPlugin } from '@toolhost/plugin-sdk';
+import { HostError } from '../errors.js';
 import type { PluginPackage } from './readPluginPackage.js';
 
 let generation = 0;
@@ -8,7 +9,7 @@ let generation = 0;
  * Imports a plugin's entry module. Each call imports a fresh copy (a query string per
  * load) so a reload picks up new code; the old module stays in memory, as ESM cannot
  * be unloaded from a process.
- * @throws ToolhostError `TOOLHOST_ERR_PLUGIN_LOAD_FAILED` / `TOOLHOST_ERR_PLUGIN_INVALID`.
+ * @throws HostError `TOOLHOST_ERR_PLUGIN_LOAD_FAILED`, ToolhostError `TOOLHOST_ERR_PLUGIN_INVALID`.
  */
 export async function importPlugin(
   pluginName: string,
@@ -20,7 +21,7 @@ export async function importPlugin(
   try {
     module = (await import(url)) as { default?: unknown };
   } catch (error) {
-    throw new ToolhostError(
+    throw new HostError(
       'TOOLHOST_ERR_PLUGIN_LOAD_FAILED',
       { plugin: pluginName, details: `importing ${pkg.entry} failed: ${(error as Error).message}` },
       { cause: error },

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Manifest } from '@toolhost/plugin-sdk';
+import type { Manifest } from '../manifests/Manifest.js';
 import { readPluginPackage } from './readPluginPackage.js';
 
 function pluginsDirWith(folder: string, pkg: unknown): string {

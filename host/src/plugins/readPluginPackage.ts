@@ -1,7 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import semver from 'semver';
-import { SDK_VERSION, ToolhostError, type Manifest } from '@toolhost/plugin-sdk';
+import { SDK_VERSION, ToolhostError } from '@toolhost/plugin-sdk';
+import { HostError } from '../errors.js';
+import type { Manifest } from '../manifests/Manifest.js';
 
 export interface PluginPackage {
   dir: string;
@@ -23,7 +25,7 @@ interface PackageJson {
 /** The folder a manifest's `source` points at, kept inside the plugins dir when relative. */
 export function resolveSourceDir(manifest: Manifest, pluginsDir: string): string {
   const fail = (details: string) =>
-    new ToolhostError('TOOLHOST_ERR_PLUGIN_LOAD_FAILED', { plugin: manifest.name, details });
+    new HostError('TOOLHOST_ERR_PLUGIN_LOAD_FAILED', { plugin: manifest.name, details });
   if ('path' in manifest.source) {
     if (isAbsolute(manifest.source.path)) return manifest.source.path;
     const dir = resolve(pluginsDir, manifest.source.path);
@@ -54,9 +56,9 @@ function entryOf(pkg: PackageJson): string {
 
 /**
  * Reads a plugin package and checks it can run on this host.
- * @throws ToolhostError `TOOLHOST_ERR_PLUGIN_LOAD_FAILED` (missing folder or version
- *   mismatch), `TOOLHOST_ERR_PLUGIN_INVALID` (bad package.json) or
- *   `TOOLHOST_ERR_SDK_INCOMPATIBLE` (its `toolhost.sdk` range refuses SDK_VERSION).
+ * @throws HostError `TOOLHOST_ERR_PLUGIN_LOAD_FAILED` (missing folder or version mismatch) or
+ *   `TOOLHOST_ERR_SDK_INCOMPATIBLE` (its `toolhost.sdk` range refuses SDK_VERSION), ToolhostError
+ *   `TOOLHOST_ERR_PLUGIN_INVALID` (bad package.json).
  */
 export async function readPluginPackage(
   manifest: Manifest,
@@ -69,7 +71,7 @@ export async function readPluginPackage(
     () => false,
   );
   if (!isDir) {
-    throw new ToolhostError('TOOLHOST_ERR_PLUGIN_LOAD_FAILED', {
+    throw new HostError('TOOLHOST_ERR_PLUGIN_LOAD_FAILED', {
       plugin,
       details: `source folder ${dir} does not exist`,
     });
@@ -87,7 +89,7 @@ export async function readPluginPackage(
     throw invalid('its package.json has no valid "toolhost.sdk" semver range');
   }
   if (!semver.satisfies(SDK_VERSION, sdkRange)) {
-    throw new ToolhostError('TOOLHOST_ERR_SDK_INCOMPATIBLE', {
+    throw new HostError('TOOLHOST_ERR_SDK_INCOMPATIBLE', {
       plugin,
       range: sdkRange,
       version: SDK_VERSION,
@@ -95,7 +97,7 @@ export async function readPluginPackage(
   }
   const version = typeof pkg.version === 'string' ? pkg.version : null;
   if ('package' in manifest.source && version !== manifest.source.version) {
-    throw new ToolhostError('TOOLHOST_ERR_PLUGIN_LOAD_FAILED', {
+    throw new HostError('TOOLHOST_ERR_PLUGIN_LOAD_FAILED', {
       plugin,
       details: `installed ${manifest.source.package} is ${String(version)}, the manifest pins ${manifest.source.version}`,
     });

@@ -1,9 +1,22 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'winston';
+import { HostError } from '../errors.js';
+
+/** The address of a Redis URL, fit for logs and errors: never its password. */
+function describeRedis(url: string): string {
+  try {
+    const { protocol, host, pathname } = new URL(url);
+    return `${protocol}//${host}${pathname === '/' ? '' : pathname}`;
+  } catch {
+    return 'the Redis of REDIS_URL';
+  }
+}
 
 /**
  * A Redis client that fails fast while Redis is away (no offline queue, one retry per
  * command, a command timeout) and reconnects in the background when it returns.
+ * @throws HostError `TOOLHOST_ERR_REDIS_UNAVAILABLE` when Redis cannot be reached now; the
+ * client is closed, so nothing keeps reconnecting.
  */
 export async function createRedisClient(url: string, logger: Logger): Promise<Redis> {
   const redis = new Redis(url, {
@@ -26,7 +39,17 @@ export async function createRedisClient(url: string, logger: Logger): Promise<Re
     if (lastError) logger.info('redis connection restored');
     lastError = '';
   });
-  await redis.connect();
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    const reason = lastError || (error instanceof Error ? error.message : String(error));
+    throw new HostError(
+      'TOOLHOST_ERR_REDIS_UNAVAILABLE',
+      { details: `${describeRedis(url)} cannot be reached (${reason})` },
+      { cause: error },
+    );
+  }
   return redis;
 }
 

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { isToolhostError } from '@toolhost/plugin-sdk';
+import { isHostError } from '../errors.js';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createCapturingLogger } from '../../../test/support/capturingLogger.js';
@@ -17,7 +17,7 @@ async function unavailable(call: Promise<unknown>): Promise<string> {
     () => null,
     (e: unknown) => e,
   );
-  expect(isToolhostError(error) && error.code).toBe('TOOLHOST_ERR_SESSION_UNAVAILABLE');
+  expect(isHostError(error) && error.code).toBe('TOOLHOST_ERR_SESSION_UNAVAILABLE');
   return (error as Error).message;
 }
 

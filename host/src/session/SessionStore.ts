@@ -39,7 +39,7 @@ export interface ListActiveOptions {
  *
  * All methods reject with a `TypeError` for an invalid session id (1–128 characters of
  * `A–Z a–z 0–9 . _ : -`) or an invalid field value, and with
- * `ToolhostError('TOOLHOST_ERR_SESSION_UNAVAILABLE')` when the backend cannot be reached.
+ * `HostError('TOOLHOST_ERR_SESSION_UNAVAILABLE')` when the backend cannot be reached.
  */
 export interface SessionStore {
   readonly kind: 'memory' | 'redis';

@@ -3,29 +3,27 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCapturingLogger } from '../../../test/support/capturingLogger.js';
 import { describeWithRedis, redisUrl } from '../../../test/support/services.js';
+import { isHostError } from '../errors.js';
 import { closeRedisClient, createRedisClient } from '../redis/createRedisClient.js';
 import { createSessionStore } from './createSessionStore.js';
 
 describe('createSessionStore', () => {
   it('keeps sessions in memory unless USE_SHARED_CONTEXT is on', async () => {
-    const store = createSessionStore(
-      { useSharedContext: false, redisUrl: null, sessionTtlSeconds: 60 },
-      null,
-    );
+    const store = createSessionStore({ useSharedContext: false, sessionTtlSeconds: 60 }, null);
     expect(store.kind).toBe('memory');
     expect(await store.increment('s', 'messageCount')).toMatchObject({ messageCount: 1 });
   });
 
-  it('refuses shared context without REDIS_URL or without a client', () => {
-    expect(() =>
-      createSessionStore({ useSharedContext: true, redisUrl: null, sessionTtlSeconds: 60 }, null),
-    ).toThrow(/USE_SHARED_CONTEXT.*true needs REDIS_URL/);
-    expect(() =>
-      createSessionStore(
-        { useSharedContext: true, redisUrl: 'redis://127.0.0.1:6379', sessionTtlSeconds: 60 },
-        null,
-      ),
-    ).toThrow('USE_SHARED_CONTEXT=true needs the Redis client for REDIS_URL, but none was passed');
+  it('refuses shared context without the Redis client of REDIS_URL, with a coded error', () => {
+    const error = (() => {
+      try {
+        return createSessionStore({ useSharedContext: true, sessionTtlSeconds: 60 }, null);
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(isHostError(error) && error.code).toBe('TOOLHOST_ERR_SETTINGS_INVALID');
+    expect((error as Error).message).toMatch(/USE_SHARED_CONTEXT.*true needs REDIS_URL/);
   });
 });
 
@@ -37,10 +35,7 @@ describeWithRedis('createSessionStore with shared context', () => {
   afterAll(() => closeRedisClient(redis));
 
   it('uses the Redis store on the client it is given, with the session TTL', async () => {
-    const store = createSessionStore(
-      { useSharedContext: true, redisUrl: redisUrl(), sessionTtlSeconds: 120 },
-      redis,
-    );
+    const store = createSessionStore({ useSharedContext: true, sessionTtlSeconds: 120 }, redis);
     expect(store.kind).toBe('redis');
     const sessionId = `test-${randomUUID()}`;
     await store.increment(sessionId, 'messageCount');

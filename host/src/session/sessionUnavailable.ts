@@ -1,5 +1,5 @@
-import { ToolhostError } from '@toolhost/plugin-sdk';
 import type { Redis } from 'ioredis';
+import { HostError } from '../errors.js';
 
 // Replies that mean "this server cannot serve you right now", as opposed to a bad command.
 const UNAVAILABLE_REPLY =
@@ -17,11 +17,11 @@ export function isRedisUnavailable(error: unknown): boolean {
 }
 
 /** `TOOLHOST_ERR_SESSION_UNAVAILABLE` naming the Redis address (never its password) and the reason. */
-export function sessionUnavailable(redis: Redis, error: unknown): ToolhostError {
+export function sessionUnavailable(redis: Redis, error: unknown): HostError {
   const { host, port, path } = redis.options;
   const where = path ? `redis at ${path}` : `redis at ${host ?? 'localhost'}:${port ?? 6379}`;
   const reason = error instanceof Error ? error.message || error.name : String(error);
-  return new ToolhostError(
+  return new HostError(
     'TOOLHOST_ERR_SESSION_UNAVAILABLE',
     { details: `${where}: ${reason}` },
     { cause: error },

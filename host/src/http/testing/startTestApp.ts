@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
-import { ok, ToolhostError, type JsonObject, type ToolResult } from '@toolhost/plugin-sdk';
+import { ok, type JsonObject, type ToolResult } from '@toolhost/plugin-sdk';
 import winston from 'winston';
+import { HostError } from '../../errors.js';
 import type { InvokeOptions, Invocation, ToolInvoker } from '../../invocation/ToolInvoker.js';
 import type { PluginAdmin, PluginStatus, ToolDescription } from '../../plugins/PluginStatus.js';
 import { createApp } from '../createApp.js';
@@ -59,7 +60,7 @@ export class MemoryPluginAdmin implements PluginAdmin {
   }
   private async set(name: string, state: PluginStatus['state']): Promise<PluginStatus> {
     if (!this.plugins.has(name))
-      throw new ToolhostError('TOOLHOST_ERR_PLUGIN_UNKNOWN', { plugin: name });
+      throw new HostError('TOOLHOST_ERR_PLUGIN_UNKNOWN', { plugin: name });
     const status = pluginStatus(name, state);
     this.plugins.set(name, status);
     return status;

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import type { CallContext, CallPolicy, JsonObject, ToolSpec } from '@toolhost/plugin-sdk';
+import type { CallContext, JsonObject, ToolSpec } from '@toolhost/plugin-sdk';
+import type { CallPolicy } from '../../manifests/Manifest.js';
 import {
   createInMemoryTracing,
   type InMemoryTracing,

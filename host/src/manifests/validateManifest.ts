@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
-import { ToolhostError } from '../errors.js';
-import { describeSchemaErrors } from '../schemaErrors.js';
+import { describeSchemaErrors } from '@toolhost/plugin-sdk';
+import { HostError } from '../errors.js';
 import type { Manifest } from './Manifest.js';
 import { manifestSchema } from './manifestSchema.js';
 
@@ -36,12 +36,12 @@ export function checkManifest(value: unknown): ManifestCheck {
 
 /**
  * Validates a manifest and returns it typed.
- * @throws ToolhostError `TOOLHOST_ERR_MANIFEST_INVALID` naming the file and every bad field.
+ * @throws HostError `TOOLHOST_ERR_MANIFEST_INVALID` naming the file and every bad field.
  */
 export function parseManifest(value: unknown, file = 'manifest'): Manifest {
   const result = checkManifest(value);
   if (result.ok) return result.manifest;
-  throw new ToolhostError('TOOLHOST_ERR_MANIFEST_INVALID', {
+  throw new HostError('TOOLHOST_ERR_MANIFEST_INVALID', {
     file,
     details: result.errors.join('; '),
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isToolhostError } from '../errors.js';
+import { isHostError } from '../errors.js';
 import { checkManifest, parseManifest } from './validateManifest.js';
 
 const valid = {
@@ -99,7 +99,7 @@ describe('manifest schema', () => {
       parseManifest({ ...valid, enabled: 1 }, 'manifests/crm.json');
       expect.unreachable();
     } catch (error) {
-      expect(isToolhostError(error)).toBe(true);
+      expect(isHostError(error)).toBe(true);
       expect(error).toMatchObject({
         code: 'TOOLHOST_ERR_MANIFEST_INVALID',
         message: 'Manifest manifests/crm.json is invalid: field "enabled" must be boolean',

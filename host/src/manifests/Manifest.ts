@@ -1,4 +1,4 @@
-import type { JsonObject } from '../ToolResult.js';
+import type { JsonObject } from '@toolhost/plugin-sdk';
 
 export type ManifestSource =
   { path: string } | { package: string; version: string; integrity?: string };

@@ -1,0 +1,59 @@
+/**
+ * Stable error codes of the host, each with its message template (the SDK keeps its own
+ * plugin-facing catalog). Every code is documented in docs/errors.md; a test keeps the two
+ * in step.
+ */
+export const HOST_ERRORS = {
+  TOOLHOST_ERR_SETTINGS_INVALID: 'Environment variable {variable} is invalid: {details}',
+  TOOLHOST_ERR_MANIFEST_INVALID: 'Manifest {file} is invalid: {details}',
+  TOOLHOST_ERR_SDK_INCOMPATIBLE:
+    "Plugin '{plugin}' requires @toolhost/plugin-sdk {range}, but the host provides {version}",
+  TOOLHOST_ERR_SECRET_MISSING:
+    "Secret '{secret}' of plugin '{plugin}' references environment variable {env}, which is not set",
+  TOOLHOST_ERR_PLUGIN_UNKNOWN: "No manifest names plugin '{plugin}'",
+  TOOLHOST_ERR_PLUGIN_LOAD_FAILED: "Plugin '{plugin}' could not be loaded: {details}",
+  TOOLHOST_ERR_DATABASE_UNAVAILABLE: 'The database is unavailable: {details}',
+  TOOLHOST_ERR_REDIS_UNAVAILABLE: 'Redis is unavailable: {details}',
+  TOOLHOST_ERR_SESSION_UNAVAILABLE: 'The session store is unavailable: {details}',
+  TOOLHOST_ERR_AUDIT_FAILED: 'The audit trail failed: {details}',
+} as const;
+
+export type HostErrorCode = keyof typeof HOST_ERRORS;
+
+const HOST_ERROR_BRAND = Symbol.for('toolhost.host-error');
+
+function render(template: string, params: Readonly<Record<string, string | number>>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
+    key in params ? String(params[key]) : whole,
+  );
+}
+
+/** An error of the host, identified by a stable code from HOST_ERRORS. */
+export class HostError extends Error {
+  readonly code: HostErrorCode;
+  readonly params: Readonly<Record<string, string | number>>;
+  readonly [HOST_ERROR_BRAND] = true;
+
+  constructor(
+    code: HostErrorCode,
+    params: Readonly<Record<string, string | number>> = {},
+    options?: ErrorOptions,
+  ) {
+    super(render(HOST_ERRORS[code], params), options);
+    this.name = 'HostError';
+    this.code = code;
+    this.params = params;
+  }
+}
+
+/**
+ * True for a HostError, also one that crossed into plugin code and back (a `store` call
+ * that found the database unavailable) or came from another copy of this module.
+ */
+export function isHostError(value: unknown): value is HostError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[HOST_ERROR_BRAND] === true
+  );
+}
