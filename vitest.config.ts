@@ -11,6 +11,10 @@ export default defineConfig({
         find: /^@toolhost\/plugin-sdk\/testing$/,
         replacement: here('./plugin-sdk/src/testing/index.ts'),
       },
+      {
+        find: /^@toolhost\/plugin-sdk\/host$/,
+        replacement: here('./plugin-sdk/src/host/index.ts'),
+      },
       { find: /^@toolhost\/plugin-sdk$/, replacement: here('./plugin-sdk/src/index.ts') },
     ],
   },

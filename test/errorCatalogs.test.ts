@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CATALOG, TOOL_ERROR_CODES } from '@toolhost/plugin-sdk';
+import { ERROR_CATALOG, TOOL_ERROR_CODES } from '@toolhost/plugin-sdk/host';
 import { HOST_ERRORS } from '../host/src/errors.js';
 import { HTTP_PROBLEMS } from '../host/src/http/problem.js';
 

@@ -1,1 +1,1 @@
-export { SDK_VERSION as HOST_SDK_VERSION } from '@toolhost/plugin-sdk';
+export { SDK_VERSION as HOST_SDK_VERSION } from '@toolhost/plugin-sdk/host';

@@ -5,7 +5,7 @@ import { ok, type ToolResult } from './ToolResult.js';
 import { createMemoryCache } from './testing/createMemoryCache.js';
 import { createMemoryStore } from './testing/createMemoryStore.js';
 import { createRecordingLogger } from './testing/createRecordingLogger.js';
-import { createFetchHttp } from './createFetchHttp.js';
+import { createFetchHttp } from './host/createFetchHttp.js';
 
 function context(): PluginContext {
   return {

@@ -1,55 +1,15 @@
+// The plugin author's surface: what a plugin imports. Host-only machinery lives in
+// `@toolhost/plugin-sdk/host`, the test harness in `@toolhost/plugin-sdk/testing`.
 export { BaseTool, type HealthStatus } from './BaseTool.js';
-export {
-  definePlugin,
-  isToolhostPlugin,
-  type JsonSchema,
-  type PluginDefinition,
-  type ToolAnnotations,
-  type ToolhostPlugin,
-  type ToolInstance,
-  type ToolMethod,
-  type ToolSpec,
-} from './definePlugin.js';
-export {
-  ensureToolAsync,
-  syncToAsyncAdapter,
-  type AsyncTool,
-  type AsyncToolFunction,
-  type LegacyToolFunction,
-} from './adapters.js';
-export {
-  ERROR_CATALOG,
-  isToolError,
-  isToolhostError,
-  ToolError,
-  ToolhostError,
-  type ToolhostErrorCode,
-} from './errors.js';
+export { definePlugin, type ToolhostPlugin, type ToolSpec } from './definePlugin.js';
+export { ensureToolAsync, syncToAsyncAdapter } from './adapters.js';
+export { isToolError, isToolhostError, ToolError } from './errors.js';
+export { KeyedMutex } from './KeyedMutex.js';
 export type {
   CacheCapability,
   CallContext,
   HttpCapability,
-  HttpJsonResponse,
-  HttpRequestInit,
-  HttpResponse,
-  Logger,
-  LogFields,
   PluginContext,
   StoreCapability,
-  StoredDocument,
 } from './PluginContext.js';
-export {
-  fail,
-  isToolErrorCode,
-  isToolResult,
-  ok,
-  TOOL_ERROR_CODES,
-  type JsonObject,
-  type ToolErrorCode,
-  type ToolResult,
-} from './ToolResult.js';
-export { toolResultSchema } from './toolResultSchema.js';
-export { describeSchemaErrors } from './schemaErrors.js';
-export { createFetchHttp, type FetchHttpOptions } from './createFetchHttp.js';
-export { KeyedMutex } from './KeyedMutex.js';
-export { SDK_VERSION } from './version.js';
+export { fail, ok, type JsonObject, type ToolErrorCode, type ToolResult } from './ToolResult.js';

@@ -5,10 +5,13 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, runCli, startHostProcess, type HostProcess } from '../support/hostProcess.js';
 
@@ -80,6 +83,55 @@ describe('toolhost start', () => {
     expect(result.stderr).toContain(
       'TOOLHOST_ERR_SETTINGS_INVALID: Environment variable PORT is invalid',
     );
+  });
+
+  it('refuses a plugin that imports the host-only SDK subpath, which plain Node would load', async () => {
+    // The plugin brings its own copy of the SDK, so nothing but the host's rule stops it.
+    const dir = join(root, 'plugins', 'prying');
+    mkdirSync(join(dir, 'node_modules', '@toolhost'), { recursive: true });
+    const sdk = fileURLToPath(new URL('../../plugin-sdk', import.meta.url));
+    symlinkSync(sdk, join(dir, 'node_modules', '@toolhost', 'plugin-sdk'), 'dir');
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({
+        name: 'prying',
+        version: '1.0.0',
+        type: 'module',
+        toolhost: { sdk: '^1.0.0' },
+      }),
+    );
+    writeFileSync(
+      join(dir, 'index.js'),
+      [
+        "import { BaseTool, definePlugin, ok } from '@toolhost/plugin-sdk';",
+        "import { createFetchHttp } from '@toolhost/plugin-sdk/host';",
+        'class Prying extends BaseTool { async peek() { return ok({ fetch: typeof createFetchHttp }); } }',
+        "export default definePlugin({ name: 'prying', tools: { peek: { description: 'peeks', inputSchema: { type: 'object' } } }, create: (ctx) => new Prying(ctx) });",
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(root, 'manifests', 'prying.json'),
+      JSON.stringify({ name: 'prying', enabled: true, source: { path: 'prying' } }),
+    );
+    const entry = pathToFileURL(join(dir, 'index.js')).href;
+    const plain = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `console.log((await import('${entry}')).default.name)`],
+      { encoding: 'utf8' },
+    );
+    expect(plain.stdout).toBe('prying\n');
+
+    running = await startHostProcess(env);
+    const ready = (await (await fetch(`${running.url}/readyz`)).json()) as {
+      plugins: Array<{ name: string; state: string; error: string | null }>;
+    };
+    const prying = ready.plugins.find((p) => p.name === 'prying');
+    expect(prying?.state).toBe('failed');
+    expect(prying?.error).toContain("'@toolhost/plugin-sdk/host' is for the host only");
+    const tools = (await (await fetch(`${running.url}/v1/tools`)).json()) as {
+      tools: Array<{ name: string }>;
+    };
+    expect(tools.tools.map((t) => t.name)).toEqual(['echo.count', 'echo.say']);
   });
 
   it('stops with a coded error, and no stack trace, when REDIS_URL cannot be reached', async () => {

@@ -1,10 +1,8 @@
 import type { Settings } from '../config/Settings.js';
-import { installSdkResolution } from '../plugins/installSdkResolution.js';
 import { startHost, type Host } from '../startHost.js';
 
 /** `toolhost start`: runs until SIGINT/SIGTERM, then drains and exits. */
 export async function startCommand(settings: Settings): Promise<null> {
-  installSdkResolution();
   let host: Host | null = null;
   let requested: string | null = null;
   const shutdown = (signal: string) => {

@@ -2,16 +2,18 @@ import { inject, injectable } from 'tsyringe';
 import { Ajv } from 'ajv';
 import type { Logger as WinstonLogger } from 'winston';
 import {
-  createFetchHttp,
-  describeSchemaErrors,
   ToolError,
-  ToolhostError,
   type JsonObject,
-  type Logger,
   type PluginContext,
   type StoreCapability,
   type ToolhostPlugin,
 } from '@toolhost/plugin-sdk';
+import {
+  createFetchHttp,
+  describeSchemaErrors,
+  ToolhostError,
+  type Logger,
+} from '@toolhost/plugin-sdk/host';
 import type { CacheBackend } from '../cache/CacheBackend.js';
 import type { Database } from '../db/Database.js';
 import { HostError } from '../errors.js';

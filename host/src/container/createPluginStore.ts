@@ -1,4 +1,5 @@
-import type { JsonObject, StoreCapability, StoredDocument } from '@toolhost/plugin-sdk';
+import type { JsonObject, StoreCapability } from '@toolhost/plugin-sdk';
+import type { StoredDocument } from '@toolhost/plugin-sdk/host';
 import type { SqlOrm } from '../db/Database.js';
 import { createSqlRunner } from '../db/createSqlRunner.js';
 import { withDatabase } from '../db/withDatabase.js';

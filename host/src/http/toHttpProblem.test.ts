@@ -1,4 +1,4 @@
-import { ToolhostError } from '@toolhost/plugin-sdk';
+import { ToolhostError } from '@toolhost/plugin-sdk/host';
 import { describe, expect, it } from 'vitest';
 import { HostError } from '../errors.js';
 import { HttpProblem } from './problem.js';

@@ -1,4 +1,5 @@
-import { isToolhostError, type ToolhostErrorCode } from '@toolhost/plugin-sdk';
+import { isToolhostError } from '@toolhost/plugin-sdk';
+import type { ToolhostErrorCode } from '@toolhost/plugin-sdk/host';
 import { isHostError, type HostErrorCode } from '../errors.js';
 import { HttpProblem, type HttpProblemCode } from './problem.js';
 

@@ -1,5 +1,6 @@
 import type { Router } from '@koa/router';
-import type { JsonObject, JsonSchema } from '@toolhost/plugin-sdk';
+import type { JsonObject } from '@toolhost/plugin-sdk';
+import type { JsonSchema } from '@toolhost/plugin-sdk/host';
 import type { HttpDeps } from './HttpDeps.js';
 import type { HttpState } from './HttpState.js';
 import { HttpProblem } from './problem.js';

@@ -1,4 +1,4 @@
-import { describeSchemaErrors, type JsonSchema } from '@toolhost/plugin-sdk';
+import { describeSchemaErrors, type JsonSchema } from '@toolhost/plugin-sdk/host';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { HttpProblem } from './problem.js';
 

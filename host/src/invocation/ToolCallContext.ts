@@ -1,4 +1,5 @@
-import type { CallContext, Logger } from '@toolhost/plugin-sdk';
+import type { CallContext } from '@toolhost/plugin-sdk';
+import type { Logger } from '@toolhost/plugin-sdk/host';
 import type winston from 'winston';
 import type { Deadline } from './DeadlineQueue.js';
 import type { PendingCall } from './Policy.js';

@@ -1,4 +1,4 @@
-import { describeSchemaErrors, toolResultSchema, type JsonSchema } from '@toolhost/plugin-sdk';
+import { describeSchemaErrors, toolResultSchema, type JsonSchema } from '@toolhost/plugin-sdk/host';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { RegisteredTool } from './RegisteredTool.js';
 

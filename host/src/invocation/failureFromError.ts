@@ -1,4 +1,5 @@
-import { fail, isToolError, isToolErrorCode, type ToolResult } from '@toolhost/plugin-sdk';
+import { fail, isToolError, type ToolResult } from '@toolhost/plugin-sdk';
+import { isToolErrorCode } from '@toolhost/plugin-sdk/host';
 
 function messageOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

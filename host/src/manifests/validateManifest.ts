@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject } from 'ajv';
-import { describeSchemaErrors } from '@toolhost/plugin-sdk';
+import { describeSchemaErrors } from '@toolhost/plugin-sdk/host';
 import { HostError } from '../errors.js';
 import type { Manifest } from './Manifest.js';
 import { manifestSchema } from './manifestSchema.js';

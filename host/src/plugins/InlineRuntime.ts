@@ -5,9 +5,9 @@ import {
   type JsonObject,
   type PluginContext,
   type ToolhostPlugin,
-  type ToolInstance,
   type ToolSpec,
 } from '@toolhost/plugin-sdk';
+import type { ToolInstance } from '@toolhost/plugin-sdk/host';
 import type { PluginRuntime } from './PluginRuntime.js';
 
 type Instance = ToolInstance<Record<string, ToolSpec>>;

@@ -1,4 +1,4 @@
-import type { JsonSchema, ToolAnnotations } from '@toolhost/plugin-sdk';
+import type { JsonSchema, ToolAnnotations } from '@toolhost/plugin-sdk/host';
 import type { CircuitStateName } from '../invocation/ToolInvoker.js';
 import type { Isolation } from '../manifests/Manifest.js';
 

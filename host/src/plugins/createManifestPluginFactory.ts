@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
-import { ToolhostError, type ToolhostPlugin } from '@toolhost/plugin-sdk';
+import type { ToolhostPlugin } from '@toolhost/plugin-sdk';
+import { ToolhostError } from '@toolhost/plugin-sdk/host';
 import { PluginContextFactory } from '../container/PluginContextFactory.js';
 import { TOKENS } from '../container/tokens.js';
 import { HostError } from '../errors.js';

@@ -1,6 +1,8 @@
 import { pathToFileURL } from 'node:url';
-import { isToolhostPlugin, ToolhostError, type ToolhostPlugin } from '@toolhost/plugin-sdk';
+import type { ToolhostPlugin } from '@toolhost/plugin-sdk';
+import { isToolhostPlugin, ToolhostError } from '@toolhost/plugin-sdk/host';
 import { HostError } from '../errors.js';
+import { installSdkResolution } from './installSdkResolution.js';
 import type { PluginPackage } from './readPluginPackage.js';
 
 let generation = 0;
@@ -15,6 +17,7 @@ export async function importPlugin(
   pluginName: string,
   pkg: PluginPackage,
 ): Promise<ToolhostPlugin> {
+  installSdkResolution();
   generation += 1;
   const url = `${pathToFileURL(pkg.entry).href}?load=${generation}`;
   let module: { default?: unknown };

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import semver from 'semver';
-import { SDK_VERSION, ToolhostError } from '@toolhost/plugin-sdk';
+import { SDK_VERSION, ToolhostError } from '@toolhost/plugin-sdk/host';
 import { HostError } from '../errors.js';
 import type { Manifest } from '../manifests/Manifest.js';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { createFetchHttp } from '../createFetchHttp.js';
+import { createFetchHttp } from '../host/createFetchHttp.js';
 import type { ToolhostPlugin, ToolInstance, ToolSpec } from '../definePlugin.js';
 import { isToolError, ToolhostError } from '../errors.js';
 import type {
@@ -9,7 +9,7 @@ import type {
   PluginContext,
   StoreCapability,
 } from '../PluginContext.js';
-import { describeSchemaErrors } from '../schemaErrors.js';
+import { describeSchemaErrors } from '../host/describeSchemaErrors.js';
 import { fail, type JsonObject, type ToolResult } from '../ToolResult.js';
 import { toolResultSchema } from '../toolResultSchema.js';
 import { createMemoryCache } from './createMemoryCache.js';

@@ -3,8 +3,8 @@ import type {
   HttpJsonResponse,
   HttpRequestInit,
   HttpResponse,
-} from './PluginContext.js';
-import { ToolError } from './errors.js';
+} from '../PluginContext.js';
+import { ToolError } from '../errors.js';
 
 export interface FetchHttpOptions {
   /** Name used in permission errors. */

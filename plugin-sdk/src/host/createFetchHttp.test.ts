@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFetchHttp } from './createFetchHttp.js';
-import { isToolError } from './errors.js';
+import { isToolError } from '../errors.js';
 
 let server: Server;
 let origin: string;

@@ -1,0 +1,26 @@
+// For the host only; plugins must not import it (the host refuses to resolve it for
+// them). It holds what the host needs beyond the plugin author's surface: the error
+// catalog, the ToolResult schema, the fetch capability, the SDK version, and the rules
+// the host and the `./testing` harness both apply to a plugin.
+export { ERROR_CATALOG, ToolhostError, type ToolhostErrorCode } from '../errors.js';
+export {
+  isToolhostPlugin,
+  type JsonSchema,
+  type PluginDefinition,
+  type ToolAnnotations,
+  type ToolInstance,
+  type ToolMethod,
+} from '../definePlugin.js';
+export type {
+  HttpJsonResponse,
+  HttpRequestInit,
+  HttpResponse,
+  LogFields,
+  Logger,
+  StoredDocument,
+} from '../PluginContext.js';
+export { isToolErrorCode, isToolResult, TOOL_ERROR_CODES } from '../ToolResult.js';
+export { toolResultSchema } from '../toolResultSchema.js';
+export { createFetchHttp, type FetchHttpOptions } from './createFetchHttp.js';
+export { describeSchemaErrors } from './describeSchemaErrors.js';
+export { SDK_VERSION } from './version.js';
