@@ -1,4 +1,9 @@
-import { describeSchemaErrors, toolResultSchema, type JsonSchema } from '@toolhost/plugin-sdk/host';
+import {
+  describeSchemaErrors,
+  PLUGIN_SCHEMA_OPTIONS,
+  toolResultSchema,
+  type JsonSchema,
+} from '@toolhost/plugin-sdk/host';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { RegisteredTool } from './RegisteredTool.js';
 
@@ -40,7 +45,7 @@ function compileOrRefuse(ajv: Ajv, schema: JsonSchema, what: string): SchemaChec
  * are collected with the old tool.
  */
 export function compileToolValidators(tool: RegisteredTool): ToolValidators {
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  const ajv = new Ajv(PLUGIN_SCHEMA_OPTIONS);
   const { inputSchema, outputSchema } = tool.spec;
   return {
     input: compileOrRefuse(ajv, inputSchema, 'inputSchema'),

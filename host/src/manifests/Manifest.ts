@@ -1,4 +1,5 @@
 import type { JsonObject } from '@toolhost/plugin-sdk';
+import type { PluginPermissions } from '@toolhost/plugin-sdk/host';
 
 export type ManifestSource =
   { path: string } | { package: string; version: string; integrity?: string };
@@ -28,12 +29,8 @@ export interface CallPolicy {
   bulkhead?: BulkheadPolicy;
 }
 
-export interface ManifestPermissions {
-  /** Origins (`scheme://host[:port]`) the plugin may call through `http`. */
-  http?: string[];
-  cache?: boolean;
-  store?: boolean;
-}
+/** What the manifest grants the plugin: the SDK's rule, shared by the host and the harness. */
+export type ManifestPermissions = PluginPermissions;
 
 /** `manifests/<name>.json`: how one installed plugin is loaded, configured and constrained. */
 export interface Manifest {

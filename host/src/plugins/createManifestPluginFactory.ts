@@ -1,6 +1,4 @@
-import { Ajv } from 'ajv';
-import type { ToolhostPlugin } from '@toolhost/plugin-sdk';
-import { ToolhostError } from '@toolhost/plugin-sdk/host';
+import { compileToolSchemas } from '@toolhost/plugin-sdk/host';
 import { PluginContextFactory } from '../container/PluginContextFactory.js';
 import { TOKENS } from '../container/tokens.js';
 import { HostError } from '../errors.js';
@@ -10,26 +8,6 @@ import { InlineRuntime } from './InlineRuntime.js';
 import { readPluginPackage } from './readPluginPackage.js';
 import type { PluginFactory } from './ToolRegistry.js';
 
-function checkToolSchemas(plugin: ToolhostPlugin): void {
-  const ajv = new Ajv({ strict: false });
-  for (const [tool, spec] of Object.entries(plugin.tools)) {
-    for (const [field, schema] of [
-      ['inputSchema', spec.inputSchema],
-      ['outputSchema', spec.outputSchema],
-    ] as const) {
-      if (schema === undefined) continue;
-      try {
-        ajv.compile(schema);
-      } catch (error) {
-        throw new ToolhostError('TOOLHOST_ERR_PLUGIN_INVALID', {
-          plugin: plugin.name,
-          details: `tool '${tool}' has an invalid ${field}: ${(error as Error).message}`,
-        });
-      }
-    }
-  }
-}
-
 /**
  * The factory for a manifest-driven plugin: read its package, check its SDK range,
  * import it, build its context in a child container, create and initialize it.
@@ -38,7 +16,7 @@ export function createManifestPluginFactory(manifest: Manifest, pluginsDir: stri
   return async (root) => {
     const pkg = await readPluginPackage(manifest, pluginsDir);
     const plugin = await importPlugin(manifest.name, pkg);
-    checkToolSchemas(plugin);
+    compileToolSchemas(plugin);
     const isolation = manifest.isolation ?? 'inline';
     if (isolation !== 'inline') {
       throw new HostError('TOOLHOST_ERR_PLUGIN_LOAD_FAILED', {

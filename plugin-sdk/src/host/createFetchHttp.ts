@@ -25,22 +25,56 @@ function originOf(url: string): string | null {
 }
 
 /**
- * The reference HttpCapability: global fetch behind an origin allowlist, with a
- * per-request timeout and the caller's AbortSignal, answering plain data.
+ * The origin of `url` when the plugin is granted it.
+ * @throws ToolError `permission_denied` for any other origin, or a URL that has none.
  */
-export function createFetchHttp(options: FetchHttpOptions): HttpCapability {
-  const allowed = new Set(options.allowedOrigins.map((o) => originOf(o) ?? o));
-  const doFetch = options.fetch ?? globalThis.fetch;
-  const defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
-
-  async function fetchPlain(url: string, init: HttpRequestInit = {}): Promise<HttpResponse> {
+function originGuard(
+  pluginName: string,
+  allowedOrigins: readonly string[],
+): (url: string) => string {
+  const allowed = new Set(allowedOrigins.map((o) => originOf(o) ?? o));
+  return (url) => {
     const origin = originOf(url);
     if (origin === null || !allowed.has(origin)) {
       throw new ToolError(
         'permission_denied',
-        `Plugin '${options.pluginName}' is not granted http access to ${origin ?? url}`,
+        `Plugin '${pluginName}' is not granted http access to ${origin ?? url}`,
       );
     }
+    return origin;
+  };
+}
+
+/** `http` limited to the granted origins: any other is refused before `http` is called. */
+export function limitToOrigins(
+  http: HttpCapability,
+  pluginName: string,
+  allowedOrigins: readonly string[],
+): HttpCapability {
+  const granted = originGuard(pluginName, allowedOrigins);
+  return {
+    fetch: async (url, init) => {
+      granted(url);
+      return http.fetch(url, init);
+    },
+    json: async (url, init) => {
+      granted(url);
+      return http.json(url, init);
+    },
+  };
+}
+
+/**
+ * The reference HttpCapability: global fetch behind an origin allowlist, with a
+ * per-request timeout and the caller's AbortSignal, answering plain data.
+ */
+export function createFetchHttp(options: FetchHttpOptions): HttpCapability {
+  const granted = originGuard(options.pluginName, options.allowedOrigins);
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
+
+  async function fetchPlain(url: string, init: HttpRequestInit = {}): Promise<HttpResponse> {
+    const origin = granted(url);
     const timeout = AbortSignal.timeout(init.timeoutMs ?? defaultTimeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     try {

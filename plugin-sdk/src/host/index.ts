@@ -21,6 +21,17 @@ export type {
 } from '../PluginContext.js';
 export { isToolErrorCode, isToolResult, TOOL_ERROR_CODES } from '../ToolResult.js';
 export { toolResultSchema } from '../toolResultSchema.js';
+export {
+  compileToolSchemas,
+  PLUGIN_SCHEMA_OPTIONS,
+  type CompiledToolSchemas,
+} from './compileToolSchemas.js';
 export { createFetchHttp, type FetchHttpOptions } from './createFetchHttp.js';
+export {
+  createPluginContext,
+  resolvePluginConfig,
+  type PluginContextParts,
+  type PluginPermissions,
+} from './createPluginContext.js';
 export { describeSchemaErrors } from './describeSchemaErrors.js';
 export { SDK_VERSION } from './version.js';

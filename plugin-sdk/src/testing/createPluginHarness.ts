@@ -1,27 +1,37 @@
 import { randomUUID } from 'node:crypto';
-import { Ajv, type ValidateFunction } from 'ajv';
-import { createFetchHttp } from '../host/createFetchHttp.js';
+import { Ajv } from 'ajv';
 import type { ToolhostPlugin, ToolInstance, ToolSpec } from '../definePlugin.js';
 import { isToolError, ToolhostError } from '../errors.js';
+import { compileToolSchemas } from '../host/compileToolSchemas.js';
+import { createPluginContext, type PluginPermissions } from '../host/createPluginContext.js';
+import { describeSchemaErrors } from '../host/describeSchemaErrors.js';
 import type {
   CacheCapability,
   HttpCapability,
   PluginContext,
   StoreCapability,
 } from '../PluginContext.js';
-import { describeSchemaErrors } from '../host/describeSchemaErrors.js';
 import { fail, type JsonObject, type ToolResult } from '../ToolResult.js';
 import { toolResultSchema } from '../toolResultSchema.js';
 import { createMemoryCache } from './createMemoryCache.js';
 import { createMemoryStore } from './createMemoryStore.js';
 import { createRecordingLogger, type LogRecord } from './createRecordingLogger.js';
 
+export type { PluginPermissions } from '../host/createPluginContext.js';
+
 export interface HarnessOptions {
+  /** The manifest's `config`; the configSchema's defaults are filled in, as the host does. */
   config?: JsonObject;
   secrets?: Record<string, string>;
-  /** Origins the plugin may reach with the real fetch-based `http`; ignored when `http` is given. */
-  allowedOrigins?: readonly string[];
+  /**
+   * What the manifest grants (its `permissions`): origins for `http`, `cache`, `store`. As in
+   * the host, nothing is granted unless named, and a capability that is not rejects every
+   * call with a ToolError `permission_denied`.
+   */
+  permissions?: PluginPermissions;
+  /** Replaces the real fetch-based `http`; its calls are still limited to `permissions.http`. */
   http?: HttpCapability;
+  /** What backs `cache` and `store` when granted (default: fresh in-memory ones). */
   cache?: CacheCapability;
   store?: StoreCapability;
 }
@@ -43,54 +53,36 @@ export interface PluginHarness {
    * Calls a tool as the host would (input validated, thrown ToolErrors turned into
    * failed results) and checks the result against the ToolResult schema and the
    * tool's outputSchema.
-   * @throws ToolhostError `TOOLHOST_ERR_HARNESS_ASSERTION` when the tool breaks its contract.
+   * @throws ToolhostError `TOOLHOST_ERR_TOOL_UNKNOWN` for a tool the plugin does not declare,
+   * `TOOLHOST_ERR_HARNESS_ASSERTION` when the tool breaks its contract (a declared tool
+   * with no method, a result that is not a ToolResult, `data` that breaks its outputSchema).
    */
   call(tool: string, input: JsonObject, options?: HarnessCallOptions): Promise<ToolResult>;
   /** Runs `cleanup()`. */
   close(): Promise<void>;
 }
 
-interface CompiledTool {
-  input: ValidateFunction;
-  output: ValidateFunction | null;
-}
-
 /**
  * Creates and initializes a plugin against in-memory capabilities, so plugin authors
- * can test their tools without a host.
- * @throws ToolhostError `TOOLHOST_ERR_CONFIG_INVALID` when `config` breaks the configSchema.
+ * can test their tools without a host. It applies the host's rules: config defaults,
+ * permission grants, and strict schemas.
+ * @throws ToolhostError `TOOLHOST_ERR_CONFIG_INVALID` when `config` breaks the configSchema,
+ * `TOOLHOST_ERR_PLUGIN_INVALID` (naming the tool) when a schema does not compile or uses a
+ * keyword JSON Schema does not know.
  */
 export async function createPluginHarness(
   plugin: ToolhostPlugin,
   options: HarnessOptions = {},
 ): Promise<PluginHarness> {
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  const validateResult = ajv.compile(toolResultSchema);
-  const config = options.config ?? {};
-  const validateConfig = ajv.compile(plugin.configSchema);
-  if (!validateConfig(config)) {
-    throw new ToolhostError('TOOLHOST_ERR_CONFIG_INVALID', {
-      plugin: plugin.name,
-      details: describeSchemaErrors(validateConfig.errors).join('; '),
-    });
-  }
-  const compiled = new Map<string, CompiledTool>();
-  for (const [name, spec] of Object.entries(plugin.tools)) {
-    compiled.set(name, {
-      input: ajv.compile(spec.inputSchema),
-      output: spec.outputSchema ? ajv.compile(spec.outputSchema) : null,
-    });
-  }
-
+  const compiled = compileToolSchemas(plugin);
+  const validateResult = new Ajv({ allErrors: true, strict: true }).compile(toolResultSchema);
   const logger = createRecordingLogger();
-  const context: PluginContext = Object.freeze({
-    pluginName: plugin.name,
-    config: Object.freeze(structuredClone(config)),
-    secrets: Object.freeze({ ...options.secrets }),
+  const context = createPluginContext(plugin, {
+    ...(options.config && { config: options.config }),
+    ...(options.permissions && { permissions: options.permissions }),
+    ...(options.secrets && { secrets: options.secrets }),
+    ...(options.http && { http: options.http }),
     logger,
-    http:
-      options.http ??
-      createFetchHttp({ pluginName: plugin.name, allowedOrigins: options.allowedOrigins ?? [] }),
     cache: options.cache ?? createMemoryCache(),
     store: options.store ?? createMemoryStore(),
   });
@@ -106,12 +98,18 @@ export async function createPluginHarness(
     logs: logger.records,
     async call(tool, input, callOptions = {}) {
       const schemas = compiled.get(tool);
-      const method = instance[tool];
-      if (!schemas || typeof method !== 'function') {
+      if (!schemas) {
         throw new ToolhostError('TOOLHOST_ERR_TOOL_UNKNOWN', { tool: `${plugin.name}.${tool}` });
       }
+      const method = instance[tool];
+      if (typeof method !== 'function') {
+        throw assertion(tool, `it is listed in tools, but create() returned no method '${tool}'`);
+      }
       if (!schemas.input(input)) {
-        return fail(describeSchemaErrors(schemas.input.errors).join('; '), 'invalid_input');
+        return fail(
+          `Input of tool '${plugin.name}.${tool}' is invalid: ${describeSchemaErrors(schemas.input.errors).join('; ')}`,
+          'invalid_input',
+        );
       }
       const signals = [
         callOptions.signal,

@@ -3,6 +3,7 @@ export {
   type HarnessCallOptions,
   type HarnessOptions,
   type PluginHarness,
+  type PluginPermissions,
 } from './createPluginHarness.js';
 export { createMemoryCache } from './createMemoryCache.js';
 export { createMemoryStore } from './createMemoryStore.js';

@@ -15,7 +15,8 @@ async function harnessFor(apiKey = crm.apiKey, baseUrl = crm.url): Promise<Plugi
   return createPluginHarness(plugin, {
     config: { baseUrl, requestTimeoutMs: 1000 },
     secrets: { apiKey },
-    allowedOrigins: [new URL(baseUrl).origin],
+    // As manifests/crm.json grants it: the CRM's origin, nothing else.
+    permissions: { http: [new URL(baseUrl).origin] },
   });
 }
 

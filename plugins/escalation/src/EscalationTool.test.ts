@@ -6,6 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStore, createPluginHarness } from '@toolhost/plugin-sdk/testing';
 import plugin from './index.js';
 
+/** What the plugin's manifest grants it (manifests/escalation.json). */
+const permissions = { store: true };
+
 interface Received {
   method: string;
   path: string;
@@ -65,7 +68,7 @@ const ticketInput = {
 describe('escalation', () => {
   it('opens a ticket whose id derives from the request id', async () => {
     const store = createMemoryStore();
-    const harness = await createPluginHarness(plugin, { store });
+    const harness = await createPluginHarness(plugin, { permissions, store });
     const result = await harness.call('create_ticket', ticketInput, {
       requestId: 'req-1',
       sessionId: 'sess-1',
@@ -93,14 +96,14 @@ describe('escalation', () => {
   });
 
   it('defaults the priority to normal', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     const result = await harness.call('create_ticket', { reason: 'help' }, { requestId: 'r' });
     expect(result.data).toMatchObject({ priority: 'normal', created: true });
   });
 
   it('answers a retry of the same request with the same ticket and never opens a second', async () => {
     const store = createMemoryStore();
-    const harness = await createPluginHarness(plugin, { store });
+    const harness = await createPluginHarness(plugin, { permissions, store });
     const first = await harness.call('create_ticket', ticketInput, { requestId: 'req-1' });
     const retry = await harness.call(
       'create_ticket',
@@ -115,7 +118,7 @@ describe('escalation', () => {
 
   it('opens one ticket when two calls of the same request overlap', async () => {
     const store = createMemoryStore();
-    const harness = await createPluginHarness(plugin, { store });
+    const harness = await createPluginHarness(plugin, { permissions, store });
     const results = await Promise.all([
       harness.call('create_ticket', ticketInput, { requestId: 'req-1' }),
       harness.call('create_ticket', ticketInput, { requestId: 'req-1', attempt: 2 }),
@@ -126,7 +129,7 @@ describe('escalation', () => {
 
   it('opens distinct tickets for distinct requests', async () => {
     const store = createMemoryStore();
-    const harness = await createPluginHarness(plugin, { store });
+    const harness = await createPluginHarness(plugin, { permissions, store });
     const a = await harness.call('create_ticket', ticketInput, { requestId: 'req-a' });
     const b = await harness.call('create_ticket', ticketInput, { requestId: 'req-b' });
     expect(a.data['ticketId']).not.toBe(b.data['ticketId']);
@@ -138,7 +141,7 @@ describe('escalation', () => {
     const store = createMemoryStore();
     const taken = expectedId('req-1');
     await store.put(`ticket:${taken}`, { note: 'some other record' });
-    const harness = await createPluginHarness(plugin, { store });
+    const harness = await createPluginHarness(plugin, { permissions, store });
     const result = await harness.call('create_ticket', ticketInput, { requestId: 'req-1' });
     expect(result.data['ticketId']).toMatch(/^TCK-[0-9A-F]{16}$/);
     expect(String(result.data['ticketId']).startsWith(taken)).toBe(true);
@@ -146,7 +149,7 @@ describe('escalation', () => {
   });
 
   it('gets a ticket by id, in any letter case, and answers not_found for an unknown one', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     await harness.call('create_ticket', ticketInput, { requestId: 'req-1', sessionId: 's' });
     const found = await harness.call('get_ticket', { ticketId: expectedId('req-1').toLowerCase() });
     expect(found).toMatchObject({
@@ -163,7 +166,7 @@ describe('escalation', () => {
   });
 
   it('refuses an empty reason, an unknown priority and an oversized summary', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     for (const input of [
       { reason: '' },
       { reason: 'x', priority: 'critical' },
@@ -178,7 +181,10 @@ describe('escalation', () => {
 
   it('refuses a webhookUrl that is not http(s)', async () => {
     await expect(
-      createPluginHarness(plugin, { config: { webhookUrl: 'ftp://example.test/hook' } }),
+      createPluginHarness(plugin, {
+        permissions,
+        config: { webhookUrl: 'ftp://example.test/hook' },
+      }),
     ).rejects.toThrow('field "webhookUrl" must match pattern "^https?://"');
   });
 
@@ -187,7 +193,7 @@ describe('escalation', () => {
       const webhook = await startWebhook();
       const harness = await createPluginHarness(plugin, {
         config: { webhookUrl: webhook.url },
-        allowedOrigins: [webhook.origin],
+        permissions: { ...permissions, http: [webhook.origin] },
       });
       const result = await harness.call('create_ticket', ticketInput, {
         requestId: 'req-1',
@@ -229,7 +235,7 @@ describe('escalation', () => {
       const harness = await createPluginHarness(plugin, {
         store,
         config: { webhookUrl: webhook.url },
-        allowedOrigins: [webhook.origin],
+        permissions: { ...permissions, http: [webhook.origin] },
       });
       const first = await harness.call('create_ticket', ticketInput, { requestId: 'req-1' });
       expect(first).toMatchObject({ success: false, errorCode: 'upstream_error' });
@@ -261,7 +267,7 @@ describe('escalation', () => {
       await once(closed, 'close');
       const harness = await createPluginHarness(plugin, {
         config: { webhookUrl: webhook.url },
-        allowedOrigins: [webhook.origin],
+        permissions: { ...permissions, http: [webhook.origin] },
       });
       const result = await harness.call('create_ticket', ticketInput, { requestId: 'req-1' });
       expect(result).toMatchObject({ success: false, errorCode: 'upstream_error' });
@@ -271,7 +277,10 @@ describe('escalation', () => {
 
     it('fails with permission_denied when the manifest does not grant the webhook origin', async () => {
       const webhook = await startWebhook();
-      const harness = await createPluginHarness(plugin, { config: { webhookUrl: webhook.url } });
+      const harness = await createPluginHarness(plugin, {
+        permissions,
+        config: { webhookUrl: webhook.url },
+      });
       const result = await harness.call('create_ticket', ticketInput, { requestId: 'req-1' });
       expect(result).toMatchObject({ success: false, errorCode: 'permission_denied' });
       expect(result.error).toContain(`is not granted http access to ${webhook.origin}`);
@@ -284,7 +293,7 @@ describe('escalation', () => {
       const webhook = await startWebhook([503]);
       const harness = await createPluginHarness(plugin, {
         config: { webhookUrl: `${webhook.url}?token=s3cret` },
-        allowedOrigins: [webhook.origin],
+        permissions: { ...permissions, http: [webhook.origin] },
       });
       await harness.call('create_ticket', ticketInput, { requestId: 'req-1' });
       const logged = JSON.stringify(harness.logs);
@@ -298,7 +307,7 @@ describe('escalation', () => {
 
 describe('create_ticket with a dedupeKey', () => {
   it('answers one ticket for concurrent requests that share the key', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     const results = await Promise.all(
       ['r-1', 'r-2', 'r-3'].map((requestId) =>
         harness.call(

@@ -4,6 +4,9 @@ import type { Note } from './Note.js';
 import { noteKey } from './noteKeys.js';
 import plugin from './index.js';
 
+/** What the plugin's manifest grants it (manifests/memory.json). */
+const permissions = { store: true };
+
 type Harness = Awaited<ReturnType<typeof createPluginHarness>>;
 
 const inSession = (sessionId: string | null) => ({ sessionId });
@@ -20,7 +23,7 @@ async function recall(harness: Harness, sessionId: string, limit?: number): Prom
 
 describe('memory', () => {
   it('remembers notes and recalls them most recent first', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     await expect(
       harness.call('remember', { note: 'Customer is Ada, plan Pro' }, inSession('s1')),
     ).resolves.toEqual({
@@ -42,7 +45,7 @@ describe('memory', () => {
   });
 
   it('keeps sessions apart, also when one id starts with another', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     await harness.call('remember', { note: 'note of a' }, inSession('a'));
     await harness.call('remember', { note: 'note of a:b' }, inSession('a:b'));
     expect((await recall(harness, 'a')).map((n) => n.note)).toEqual(['note of a']);
@@ -53,12 +56,12 @@ describe('memory', () => {
   });
 
   it('answers an empty list for a session it has never seen', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     await expect(recall(harness, 'unknown')).resolves.toEqual([]);
   });
 
   it('recalls at most limit notes, 10 by default', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     for (let i = 1; i <= 12; i += 1) {
       await harness.call('remember', { note: `note ${i}` }, inSession('s'));
     }
@@ -70,7 +73,11 @@ describe('memory', () => {
 
   it('drops the oldest notes beyond maxNotesPerSession', async () => {
     const store = createMemoryStore();
-    const harness = await createPluginHarness(plugin, { store, config: { maxNotesPerSession: 3 } });
+    const harness = await createPluginHarness(plugin, {
+      permissions,
+      store,
+      config: { maxNotesPerSession: 3 },
+    });
     const counts: unknown[] = [];
     for (let i = 1; i <= 5; i += 1) {
       const result = await harness.call('remember', { note: `note ${i}` }, inSession('s'));
@@ -90,7 +97,7 @@ describe('memory', () => {
   });
 
   it('keeps 50 notes a session by default', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     let last: unknown;
     for (let i = 1; i <= 52; i += 1) {
       last = (await harness.call('remember', { note: `note ${i}` }, inSession('s'))).data['count'];
@@ -102,7 +109,7 @@ describe('memory', () => {
   });
 
   it('loses no note when calls of one session overlap', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         harness.call('remember', { note: `note ${i}` }, inSession('busy')),
@@ -113,7 +120,7 @@ describe('memory', () => {
   });
 
   it('refuses to work without a session id', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     for (const [tool, input] of [
       ['remember', { note: 'x' }],
       ['recall', {}],
@@ -130,7 +137,7 @@ describe('memory', () => {
   });
 
   it('refuses an empty or oversized note and an unknown kind', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     for (const input of [{ note: '' }, { note: 'x'.repeat(2001) }, { note: 'x', kind: 'secret' }]) {
       await expect(harness.call('remember', input, inSession('s'))).resolves.toMatchObject({
         success: false,
@@ -142,7 +149,7 @@ describe('memory', () => {
   it('skips a malformed note in its store but still counts its slot', async () => {
     const store = createMemoryStore();
     await store.put(noteKey('s', 1), { text: 'not a note' });
-    const harness = await createPluginHarness(plugin, { store });
+    const harness = await createPluginHarness(plugin, { permissions, store });
     await expect(harness.call('remember', { note: 'ok' }, inSession('s'))).resolves.toMatchObject({
       data: { count: 2 },
     });
@@ -151,7 +158,7 @@ describe('memory', () => {
 
   it('refuses a maxNotesPerSession below 1', async () => {
     await expect(
-      createPluginHarness(plugin, { config: { maxNotesPerSession: 0 } }),
+      createPluginHarness(plugin, { permissions, config: { maxNotesPerSession: 0 } }),
     ).rejects.toThrow('field "maxNotesPerSession" must be >= 1');
   });
 });

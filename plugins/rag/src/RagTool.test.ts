@@ -3,13 +3,16 @@ import { createMemoryStore, createPluginHarness } from '@toolhost/plugin-sdk/tes
 import type { SearchHit } from './RagTool.js';
 import plugin from './index.js';
 
+/** What the plugin's manifest grants it (manifests/rag.json). */
+const permissions = { store: true };
+
 function hitsOf(result: { data: Record<string, unknown> }): SearchHit[] {
   return result.data['results'] as SearchHit[];
 }
 
 describe('rag', () => {
   it('ranks the returns and refunds article first for a refund question', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     const result = await harness.call('search', {
       query: 'I want to send an item back and get a refund',
     });
@@ -30,19 +33,19 @@ describe('rag', () => {
   });
 
   it('finds the refund timing article when asked when the money arrives', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     const hits = hitsOf(await harness.call('search', { query: 'when will my refund arrive?' }));
     expect(hits[0]?.sourceId).toBe('refund-timing');
   });
 
   it('finds the tracking article for "where is my package"', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     const hits = hitsOf(await harness.call('search', { query: 'Where is my package?' }));
     expect(hits[0]?.sourceId).toBe('tracking-an-order');
   });
 
   it('finds the two-factor authentication article for a 2FA question', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     for (const query of [
       'my 2FA codes are rejected',
       'how do I turn on two-factor authentication',
@@ -53,19 +56,19 @@ describe('rag', () => {
   });
 
   it('tolerates typos and partial words', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     const hits = hitsOf(await harness.call('search', { query: 'pasword reset' }));
     expect(hits[0]?.sourceId).toBe('password-reset');
   });
 
   it('answers success with no results when nothing matches', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     const result = await harness.call('search', { query: 'zzqxv' });
     expect(result).toMatchObject({ success: true, data: { results: [] } });
   });
 
   it('rounds scores to 3 decimals and keeps snippets about 200 characters', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     const hits = hitsOf(await harness.call('search', { query: 'shipping costs', limit: 10 }));
     expect(hits.length).toBeGreaterThan(0);
     for (const hit of hits) {
@@ -75,7 +78,7 @@ describe('rag', () => {
   });
 
   it('refuses a query that is empty or too long, and a limit above 10', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     for (const input of [
       { query: '' },
       { query: 'x'.repeat(501) },
@@ -89,7 +92,7 @@ describe('rag', () => {
   });
 
   it('adds a document that search then finds, and replaces it when added again', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     const document = {
       id: 'loyalty-points',
       title: 'Loyalty points',
@@ -115,7 +118,7 @@ describe('rag', () => {
   });
 
   it('refuses a document id outside the allowed characters', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     const result = await harness.call('add_documents', {
       documents: [{ id: 'no spaces/allowed', title: 't', body: 'b' }],
     });
@@ -124,13 +127,13 @@ describe('rag', () => {
 
   it('seeds the sample knowledge base once and rebuilds its index from the store', async () => {
     const store = createMemoryStore();
-    const first = await createPluginHarness(plugin, { store });
+    const first = await createPluginHarness(plugin, { permissions, store });
     expect(await store.list('doc:')).toHaveLength(12);
     await first.call('add_documents', {
       documents: [{ id: 'gift-wrap', title: 'Gift wrapping', body: 'Gift wrapping costs 2.50.' }],
     });
 
-    const second = await createPluginHarness(plugin, { store });
+    const second = await createPluginHarness(plugin, { permissions, store });
     expect(await store.list('doc:')).toHaveLength(13);
     const result = await second.call('search', { query: 'gift wrapping' });
     expect(result.metadata).toEqual({ source: 'rag', documentCount: 13 });
@@ -140,6 +143,7 @@ describe('rag', () => {
   it('starts empty when seedSampleArticles is false', async () => {
     const store = createMemoryStore();
     const harness = await createPluginHarness(plugin, {
+      permissions,
       store,
       config: { seedSampleArticles: false },
     });
@@ -152,7 +156,7 @@ describe('rag', () => {
   it('skips malformed documents in its store instead of failing to start', async () => {
     const store = createMemoryStore();
     await store.put('doc:broken', { title: 'no id or body' });
-    const harness = await createPluginHarness(plugin, { store });
+    const harness = await createPluginHarness(plugin, { permissions, store });
     const result = await harness.call('search', { query: 'refund' });
     expect(result.metadata).toEqual({ source: 'rag', documentCount: 0 });
     expect(harness.logs).toContainEqual(
@@ -161,7 +165,7 @@ describe('rag', () => {
   });
 
   it('reports its document count as health', async () => {
-    const harness = await createPluginHarness(plugin);
+    const harness = await createPluginHarness(plugin, { permissions });
     await expect(harness.instance.health()).resolves.toEqual({
       healthy: true,
       details: { documentCount: 12 },
