@@ -19,11 +19,10 @@ import { startHttpServer } from './http/startHttpServer.js';
 import { createToolInvoker } from './invocation/createToolInvoker.js';
 import { countToolCalls, ToolCallMetrics } from './invocation/ToolCallMetrics.js';
 import type { ToolInvoker } from './invocation/ToolInvoker.js';
-import { applyPluginFlags } from './manifests/applyPluginFlags.js';
-import { BUILTIN_PLUGINS } from './plugins/builtinPlugins.js';
-import { createManifestPluginFactory } from './plugins/createManifestPluginFactory.js';
+import { createPluginLoader } from './plugins/createPluginLoader.js';
 import { describeTools } from './plugins/describeTools.js';
-import { PluginManager } from './plugins/PluginManager.js';
+import type { PluginManager } from './plugins/PluginManager.js';
+import { startPlugins } from './plugins/startPlugins.js';
 import { ToolRegistry } from './plugins/ToolRegistry.js';
 import { closeRedisClient, createRedisClient } from './redis/createRedisClient.js';
 import { createSessionStore } from './session/createSessionStore.js';
@@ -95,37 +94,16 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
     }
     cleanups.push(() => cache.close());
 
-    const root = createRootContainer({ settings, logger, database, cache, tracer: tracing.tracer });
-    const registry = new ToolRegistry({ logger });
+    const container = createRootContainer({ logger, database, cache });
+    const registry = new ToolRegistry({ logger, drainTimeoutMs: settings.drainTimeoutMs });
     cleanups.push(() => registry.stopAll());
-    await registry.createTools(settings, root);
-
-    let plugins: PluginManager | null = null;
-    if (settings.registryMode === 'legacy') {
-      for (const manifest of BUILTIN_PLUGINS) {
-        const effective = applyPluginFlags(manifest.name, manifest.enabled, settings.pluginFlags);
-        registry.register(
-          manifest.name,
-          createManifestPluginFactory(manifest, settings.pluginsDir),
-          {
-            enabled: effective.enabled,
-            manifestFile: null,
-            isolation: manifest.isolation ?? 'inline',
-            note: effective.forcedBy
-              ? `forced ${effective.enabled ? 'on' : 'off'} by ${effective.forcedBy}`
-              : null,
-          },
-        );
-        if (effective.enabled) await registry.enable(manifest.name);
-      }
-      logger.info('legacy registry mode: built-in plugins wired statically, manifests ignored');
-    } else {
-      const manager = new PluginManager({ settings, registry, logger });
-      plugins = manager;
-      await manager.sync();
-      if (settings.watchManifests) await manager.watch();
-      cleanups.push(() => manager.close());
-    }
+    const plugins = await startPlugins({
+      settings,
+      registry,
+      load: createPluginLoader({ pluginsDir: settings.pluginsDir, container }),
+      logger,
+    });
+    cleanups.push(() => plugins.close());
 
     const toolMetrics = new ToolCallMetrics();
     const invoker = countToolCalls(
@@ -157,12 +135,6 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
         plugins: registry.statuses(),
       };
     };
-    const admin = plugins ?? {
-      list: () => registry.statuses(),
-      enable: (name: string) => registry.enable(name),
-      disable: (name: string) => registry.disable(name),
-      reload: (name: string) => registry.disable(name).then(() => registry.enable(name)),
-    };
     const app = createApp({
       settings,
       logger,
@@ -171,7 +143,7 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
         has: (name) => registry.has(name),
       },
       invoker,
-      plugins: admin,
+      plugins: plugins.admin,
       readiness,
       metrics: toolMetrics,
       agent: {
@@ -190,7 +162,7 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
       url: server.url,
       logger,
       registry,
-      plugins,
+      plugins: plugins.manager,
       invoker,
       agent,
       sessions,

@@ -6,21 +6,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trace } from '@opentelemetry/api';
 import { definePlugin, BaseTool, type PluginContext } from '@toolhost/plugin-sdk';
 import { createCapturingLogger } from '../../../test/support/capturingLogger.js';
 import { describeWithRedis, redisUrl } from '../../../test/support/services.js';
 import type { CacheBackend } from '../cache/CacheBackend.js';
 import { createMemoryCacheBackend } from '../cache/createMemoryCacheBackend.js';
 import { createRedisCacheBackend } from '../cache/createRedisCacheBackend.js';
-import { loadSettings } from '../config/loadSettings.js';
 import type { Database } from '../db/Database.js';
 import { openDatabase } from '../db/openDatabase.js';
 import type { Manifest } from '../manifests/Manifest.js';
 import { closeRedisClient, createRedisClient } from '../redis/createRedisClient.js';
+import { createPluginContainer } from './createPluginContainer.js';
 import { createRootContainer } from './createRootContainer.js';
 import { PluginContextFactory } from './PluginContextFactory.js';
-import { TOKENS } from './tokens.js';
+import { PLUGIN, ROOT } from './tokens.js';
 
 const plugin = definePlugin({
   name: 'probe',
@@ -67,15 +66,12 @@ function contextFor(
   env: Record<string, string> = {},
 ): PluginContext {
   const root = createRootContainer({
-    settings: loadSettings({ TOOLHOST_DATA_DIR: dataDir }),
     logger: createCapturingLogger().logger,
     database,
     cache,
-    tracer: trace.getTracer('test'),
+    env,
   });
-  const child = root.createChildContainer();
-  child.register(TOKENS.Manifest, { useValue: manifest });
-  return child.resolve(PluginContextFactory).create(plugin, env);
+  return createPluginContainer(root, manifest).resolve(PluginContextFactory).create(plugin);
 }
 
 const base: Manifest = {
@@ -84,6 +80,22 @@ const base: Manifest = {
   source: { path: 'probe' },
   config: { baseUrl: 'http://x' },
 };
+
+describe('the plugin containers', () => {
+  it('resolve the root services registered once, and capabilities of each plugin its own', () => {
+    const cache = createMemoryCacheBackend();
+    const root = createRootContainer({ logger: createCapturingLogger().logger, database, cache });
+    const a = createPluginContainer(root, base);
+    const b = createPluginContainer(root, { ...base, name: 'other' });
+    expect(a.resolve(ROOT.Database)).toBe(database);
+    expect(b.resolve(ROOT.CacheBackend)).toBe(cache);
+    expect(a.resolve(PLUGIN.Manifest)).toBe(base);
+    expect(a.resolve(PLUGIN.Store)).toBe(a.resolve(PLUGIN.Store));
+    expect(a.resolve(PLUGIN.Store)).not.toBe(b.resolve(PLUGIN.Store));
+    expect(a.resolve(PLUGIN.Cache)).not.toBe(b.resolve(PLUGIN.Cache));
+    expect(() => root.resolve(PLUGIN.Manifest)).toThrow();
+  });
+});
 
 describe('PluginContextFactory', () => {
   it('validates config against the configSchema, fills defaults and freezes it', () => {

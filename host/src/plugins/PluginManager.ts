@@ -4,16 +4,17 @@ import type { Logger } from 'winston';
 import { KeyedMutex } from '@toolhost/plugin-sdk';
 import type { Settings } from '../config/Settings.js';
 import { HostError } from '../errors.js';
-import { applyPluginFlags } from '../manifests/applyPluginFlags.js';
 import { readManifests, type ManifestEntry } from '../manifests/readManifests.js';
 import { writeManifestEnabled } from '../manifests/writeManifestEnabled.js';
-import { createManifestPluginFactory } from './createManifestPluginFactory.js';
+import type { PluginLoader } from './createPluginLoader.js';
 import type { PluginAdmin, PluginStatus } from './PluginStatus.js';
-import type { PluginRegistration, ToolRegistry } from './ToolRegistry.js';
+import { registrationOf } from './registrationOf.js';
+import type { ToolRegistry } from './ToolRegistry.js';
 
 export interface PluginManagerOptions {
-  settings: Pick<Settings, 'manifestsDir' | 'pluginsDir' | 'pluginFlags'>;
+  settings: Pick<Settings, 'manifestsDir' | 'pluginFlags'>;
   registry: ToolRegistry;
+  load: PluginLoader;
   logger: Logger;
   /** Fallback rescan for file systems whose change events are unreliable. */
   pollIntervalMs?: number;
@@ -140,7 +141,7 @@ export class PluginManager implements PluginAdmin {
   }
 
   async #apply(entry: ManifestEntry): Promise<void> {
-    const { registry, logger, settings } = this.#options;
+    const { registry, logger, settings, load } = this.#options;
     this.#known.set(entry.name, { hash: entry.hash, file: entry.file });
     if (entry.manifest === null) {
       logger.error('plugin manifest refused', { plugin: entry.name, error: entry.error });
@@ -153,19 +154,10 @@ export class PluginManager implements PluginAdmin {
       return;
     }
     const { manifest } = entry;
-    const effective = applyPluginFlags(manifest.name, manifest.enabled, settings.pluginFlags);
-    const registration: PluginRegistration = {
-      enabled: effective.enabled,
-      manifestFile: entry.file,
-      isolation: manifest.isolation ?? 'inline',
-      note: effective.forcedBy
-        ? `forced ${effective.enabled ? 'on' : 'off'} by ${effective.forcedBy}`
-        : null,
-    };
     const status = await registry.replace(
       manifest.name,
-      createManifestPluginFactory(manifest, settings.pluginsDir),
-      registration,
+      () => load(manifest),
+      registrationOf(manifest, entry.file, settings.pluginFlags),
     );
     logger.info('plugin manifest applied', {
       plugin: manifest.name,

@@ -1,12 +1,8 @@
-import 'reflect-metadata';
-import { container, type DependencyContainer } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
 import { BaseTool, definePlugin, ok, type ToolResult } from '@toolhost/plugin-sdk';
 import { createCapturingLogger } from '../../../test/support/capturingLogger.js';
 import { InlineRuntime } from './InlineRuntime.js';
 import { ToolRegistry, type PluginFactory, type PluginRegistration } from './ToolRegistry.js';
-
-const DEPS_TOKEN = Symbol('deps');
 
 class Counter extends BaseTool {
   cleanedUp = false;
@@ -18,14 +14,14 @@ class Counter extends BaseTool {
   }
 }
 
-function factory(name: string, seen: DependencyContainer[] = [], version = '1.0.0'): PluginFactory {
+function factory(name: string, seen: string[] = [], version = '1.0.0'): PluginFactory {
   const plugin = definePlugin({
     name,
     tools: { count: { description: 'counts', inputSchema: { type: 'object' } } },
     create: (ctx) => new Counter(ctx),
   });
-  return async (deps) => {
-    seen.push(deps);
+  return async () => {
+    seen.push(name);
     const runtime = new InlineRuntime(plugin, { pluginName: name } as never);
     await runtime.start();
     return { plugin, runtime, isolation: 'inline', policy: {}, version };
@@ -37,23 +33,20 @@ const off: PluginRegistration = { ...on, enabled: false };
 
 function newRegistry() {
   const { logger, lines } = createCapturingLogger();
-  return { registry: new ToolRegistry({ logger }), lines };
+  return { registry: new ToolRegistry({ logger, drainTimeoutMs: 100 }), lines };
 }
 
 describe('ToolRegistry', () => {
-  it('creates only the enabled plugins, handing each factory the dependencies', async () => {
+  it('creates only the enabled plugins, calling only their factories', async () => {
     const { registry } = newRegistry();
-    const seen: DependencyContainer[] = [];
+    const seen: string[] = [];
     registry.register('alpha', factory('alpha', seen), on);
     registry.register('beta', factory('beta', seen), off);
-    const deps = container.createChildContainer();
-    deps.register(DEPS_TOKEN, { useValue: 'the database' });
 
-    const statuses = await registry.createTools({ drainTimeoutMs: 100 }, deps);
+    const statuses = await registry.createTools();
 
     expect(registry.list().map((t) => t.name)).toEqual(['alpha.count']);
-    expect(seen).toEqual([deps]);
-    expect(seen[0]?.resolve(DEPS_TOKEN)).toBe('the database');
+    expect(seen).toEqual(['alpha']);
     expect(statuses.map((s) => [s.name, s.state])).toEqual([
       ['alpha', 'enabled'],
       ['beta', 'disabled'],
@@ -73,7 +66,7 @@ describe('ToolRegistry', () => {
   it('enable and disable switch the tools on and off and run cleanup', async () => {
     const { registry } = newRegistry();
     registry.register('alpha', factory('alpha'), off);
-    await registry.createTools({ drainTimeoutMs: 100 }, container.createChildContainer());
+    await registry.createTools();
     expect(registry.has('alpha.count')).toBe(false);
 
     await registry.enable('alpha');
@@ -89,10 +82,7 @@ describe('ToolRegistry', () => {
   it('reports a factory that throws as failed, with its message', async () => {
     const { registry, lines } = newRegistry();
     registry.register('broken', async () => Promise.reject(new Error('no such module')), on);
-    const [status] = await registry.createTools(
-      { drainTimeoutMs: 100 },
-      container.createChildContainer(),
-    );
+    const [status] = await registry.createTools();
     expect(status).toMatchObject({ name: 'broken', state: 'failed', error: 'no such module' });
     expect(lines.some((l) => l.level === 'error' && l.plugin === 'broken')).toBe(true);
   });
@@ -100,7 +90,7 @@ describe('ToolRegistry', () => {
   it('replace starts the new version beside the old one and keeps the old one if the new fails', async () => {
     const { registry } = newRegistry();
     registry.register('alpha', factory('alpha', [], '1.0.0'), on);
-    await registry.createTools({ drainTimeoutMs: 100 }, container.createChildContainer());
+    await registry.createTools();
     const v1 = registry.get('alpha.count');
 
     await registry.replace('alpha', async () => Promise.reject(new Error('v2 is broken')), on);

@@ -1,7 +1,5 @@
-import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from 'winston';
 import type { ToolhostPlugin } from '@toolhost/plugin-sdk';
-import type { Settings } from '../config/Settings.js';
 import { HostError } from '../errors.js';
 import type { RegisteredTool } from '../invocation/RegisteredTool.js';
 import type { CallPolicy, Isolation } from '../manifests/Manifest.js';
@@ -21,8 +19,8 @@ export interface StartedPlugin {
   version: string | null;
 }
 
-/** Loads and starts a plugin from the root container's dependencies. */
-export type PluginFactory = (deps: DependencyContainer) => Promise<StartedPlugin>;
+/** Loads and starts one version of a plugin (it closes over what it needs to). */
+export type PluginFactory = () => Promise<StartedPlugin>;
 
 export interface PluginRegistration {
   /** Whether it should run, after any ENABLE_* override. */
@@ -45,8 +43,10 @@ interface Entry {
   queue: Promise<unknown>;
 }
 
-export interface ToolRegistryOptions {
+export interface ToolRegistryDeps {
   logger: Logger;
+  /** How long disabling a plugin waits for its in-flight calls before `cleanup()`. */
+  drainTimeoutMs: number;
   now?: () => Date;
 }
 
@@ -60,12 +60,12 @@ export class ToolRegistry {
   readonly #tools = new Map<string, ServedTool>();
   readonly #logger: Logger;
   readonly #now: () => Date;
-  #deps: DependencyContainer | null = null;
-  #drainTimeoutMs = 10_000;
+  readonly #drainTimeoutMs: number;
 
-  constructor(options: ToolRegistryOptions) {
-    this.#logger = options.logger;
-    this.#now = options.now ?? (() => new Date());
+  constructor(deps: ToolRegistryDeps) {
+    this.#logger = deps.logger;
+    this.#drainTimeoutMs = deps.drainTimeoutMs;
+    this.#now = deps.now ?? (() => new Date());
   }
 
   /** @throws Error when `name` is registered already. */
@@ -85,13 +85,12 @@ export class ToolRegistry {
     if (factory === null) this.#entry(name).state = 'failed';
   }
 
-  /** Starts every registered plugin that should run; failures are reported, not thrown. */
-  async createTools(
-    settings: Pick<Settings, 'drainTimeoutMs'>,
-    deps: DependencyContainer,
-  ): Promise<PluginStatus[]> {
-    this.#deps = deps;
-    this.#drainTimeoutMs = settings.drainTimeoutMs;
+  /**
+   * Starts every registered plugin whose registration says it should run (the seed's
+   * `createTools`; its dependencies now come through the constructor and the factories).
+   * Failures are reported, not thrown.
+   */
+  async createTools(): Promise<PluginStatus[]> {
     await Promise.all(
       [...this.#entries.values()]
         .filter((entry) => entry.registration.enabled && entry.factory !== null)
@@ -224,11 +223,10 @@ export class ToolRegistry {
 
   async #start(entry: Entry, previous: StartedPlugin | null): Promise<void> {
     if (entry.factory === null) return;
-    if (this.#deps === null) throw new Error('createTools() must run before plugins are enabled');
     if (previous === null) entry.state = 'loading';
     let started: StartedPlugin;
     try {
-      started = await entry.factory(this.#deps);
+      started = await entry.factory();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       entry.error = previous ? `${message} (still serving the previous version)` : message;

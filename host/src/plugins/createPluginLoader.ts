@@ -1,19 +1,30 @@
+import type { DependencyContainer } from 'tsyringe';
 import { compileToolSchemas } from '@toolhost/plugin-sdk/host';
+import { createPluginContainer } from '../container/createPluginContainer.js';
 import { PluginContextFactory } from '../container/PluginContextFactory.js';
-import { TOKENS } from '../container/tokens.js';
 import { HostError } from '../errors.js';
 import type { Manifest } from '../manifests/Manifest.js';
 import { importPlugin } from './importPlugin.js';
 import { InlineRuntime } from './InlineRuntime.js';
 import { readPluginPackage } from './readPluginPackage.js';
-import type { PluginFactory } from './ToolRegistry.js';
+import type { StartedPlugin } from './ToolRegistry.js';
+
+/** Loads and starts the plugin a manifest names. */
+export type PluginLoader = (manifest: Manifest) => Promise<StartedPlugin>;
+
+export interface PluginLoaderDeps {
+  pluginsDir: string;
+  /** The root container; each load resolves its plugin's capabilities from a child of it. */
+  container: DependencyContainer;
+}
 
 /**
- * The factory for a manifest-driven plugin: read its package, check its SDK range,
- * import it, build its context in a child container, create and initialize it.
+ * The loader of manifest-driven plugins: read the package, check its SDK range, import it,
+ * check its schemas, build its context from a child container, create and initialize it.
+ * @throws HostError / ToolhostError with a stable code for each step that fails.
  */
-export function createManifestPluginFactory(manifest: Manifest, pluginsDir: string): PluginFactory {
-  return async (root) => {
+export function createPluginLoader({ pluginsDir, container }: PluginLoaderDeps): PluginLoader {
+  return async (manifest) => {
     const pkg = await readPluginPackage(manifest, pluginsDir);
     const plugin = await importPlugin(manifest.name, pkg);
     compileToolSchemas(plugin);
@@ -24,9 +35,9 @@ export function createManifestPluginFactory(manifest: Manifest, pluginsDir: stri
         details: `isolation '${isolation}' is not available in this host yet; use 'inline'`,
       });
     }
-    const child = root.createChildContainer();
-    child.register(TOKENS.Manifest, { useValue: manifest });
-    const context = child.resolve(PluginContextFactory).create(plugin);
+    const context = createPluginContainer(container, manifest)
+      .resolve(PluginContextFactory)
+      .create(plugin);
     const runtime = new InlineRuntime(plugin, context);
     try {
       await runtime.start();
