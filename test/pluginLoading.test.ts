@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PluginStatus, ToolDescription } from '../host/src/plugins/PluginStatus.js';
@@ -174,6 +174,89 @@ describe('plugin loading from manifests', () => {
     });
     expect(statusOf(running, 'greeter')).toBeUndefined();
     expect(running.host.plugins).toBeNull();
+  });
+});
+
+const ADMIN = { authorization: 'Bearer admin-token-for-tests-0001' };
+const adminEnv = { TOOLHOST_ADMIN_TOKEN: 'admin-token-for-tests-0001' };
+
+describe('admin enable and reload of a plugin that cannot start', () => {
+  it.each([
+    [
+      'its create/initialize throws',
+      { name: 'init-throws', enabled: false, source: { path: 'init-throws' } },
+      "Plugin 'init-throws' could not be loaded: create/initialize threw: cannot reach the billing database",
+    ],
+    [
+      'its manifest is invalid',
+      { name: 'init-throws', enabled: false, source: { path: 'init-throws' }, colour: 'red' },
+      'is invalid: field "colour" is not allowed',
+    ],
+    [
+      'its config breaks its configSchema',
+      { ...greeterManifest, name: 'greeter', enabled: false, config: { greeting: 7 } },
+      'Configuration of plugin \'greeter\' is invalid: field "greeting" must be string',
+    ],
+  ])(
+    'an enable where %s answers 422 and leaves the manifest as it was',
+    async (_l, manifest, detail) => {
+      running = await startTestHost((dirs) => {
+        dirs.addPlugin(manifest.source.path);
+        dirs.writeManifest(manifest as never);
+      }, adminEnv);
+      const t = running;
+      const file = join(t.dirs.manifestsDir, `${manifest.name}.json`);
+      const before = readFileSync(file, 'utf8');
+
+      const answer = await t.request(`/v1/admin/plugins/${manifest.name}/enable`, {
+        method: 'POST',
+        headers: ADMIN,
+      });
+      expect(answer.status).toBe(422);
+      expect(answer.body).toMatchObject({ code: 'TOOLHOST_HTTP_PLUGIN_REFUSED' });
+      expect((answer.body as { detail: string }).detail).toContain(detail);
+      expect(readFileSync(file, 'utf8')).toBe(before);
+      expect(statusOf(t, manifest.name)?.state).not.toBe('enabled');
+      expect(await toolNames(t)).toEqual([]);
+    },
+  );
+
+  it('a reload whose new version fails answers 422 and the previous version keeps serving', async () => {
+    running = await startTestHost((dirs) => {
+      dirs.addPlugin('greeter');
+      dirs.writeManifest(greeterManifest);
+    }, adminEnv);
+    const t = running;
+    const entry = join(t.dirs.pluginsDir, 'greeter', 'index.js');
+    writeFileSync(
+      entry,
+      readFileSync(entry, 'utf8').replace("name: 'greeter'", "name: 'impostor'"),
+    );
+
+    const answer = await t.request('/v1/admin/plugins/greeter/reload', {
+      method: 'POST',
+      headers: ADMIN,
+    });
+    expect(answer.status).toBe(422);
+    expect(answer.body).toMatchObject({
+      code: 'TOOLHOST_HTTP_PLUGIN_REFUSED',
+      detail:
+        "Plugin 'greeter' is invalid: the module defines plugin 'impostor', but its manifest is 'greeter'",
+    });
+    expect(statusOf(t, 'greeter')?.state).toBe('enabled');
+    expect(await toolNames(t)).toEqual(['greeter.greet', 'greeter.wait']);
+  });
+
+  it('an enable that works still answers 200 with the status', async () => {
+    running = await startTestHost((dirs) => {
+      dirs.addPlugin('greeter');
+      dirs.writeManifest({ ...greeterManifest, enabled: false });
+    }, adminEnv);
+    const answer = await running.request('/v1/admin/plugins/greeter/enable', {
+      method: 'POST',
+      headers: ADMIN,
+    });
+    expect(answer).toMatchObject({ status: 200, body: { name: 'greeter', state: 'enabled' } });
   });
 });
 

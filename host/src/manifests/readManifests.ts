@@ -1,24 +1,30 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { HostError } from '../errors.js';
 import type { Manifest } from './Manifest.js';
 import { checkManifest } from './validateManifest.js';
 
 /** One file of the manifests dir: parsed and valid, or the reason it is refused. */
 export type ManifestEntry =
-  | { name: string; file: string; hash: string; manifest: Manifest; error: null }
-  | { name: string; file: string; hash: string; manifest: null; error: string };
+  | { name: string; file: string; hash: string; manifest: Manifest; error: null; refusal: null }
+  | {
+      name: string;
+      file: string;
+      hash: string;
+      manifest: null;
+      /** The refusal's message: `Manifest <file> is invalid: <details>`. */
+      error: string;
+      refusal: HostError;
+    };
 
 /** Reads and validates one manifest file; the plugin name must match the file name. */
 export async function readManifestFile(file: string): Promise<ManifestEntry> {
   const name = basename(file, '.json');
-  const refuse = (hash: string, details: string): ManifestEntry => ({
-    name,
-    file,
-    hash,
-    manifest: null,
-    error: `Manifest ${file} is invalid: ${details}`,
-  });
+  const refuse = (hash: string, details: string): ManifestEntry => {
+    const refusal = new HostError('TOOLHOST_ERR_MANIFEST_INVALID', { file, details });
+    return { name, file, hash, manifest: null, error: refusal.message, refusal };
+  };
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -37,7 +43,7 @@ export async function readManifestFile(file: string): Promise<ManifestEntry> {
   if (checked.manifest.name !== name) {
     return refuse(hash, `field "name" must match the file name ("${name}")`);
   }
-  return { name, file, hash, manifest: checked.manifest, error: null };
+  return { name, file, hash, manifest: checked.manifest, error: null, refusal: null };
 }
 
 /** Reads every `*.json` in the manifests dir (a missing dir holds no manifests). */

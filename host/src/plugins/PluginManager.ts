@@ -8,6 +8,7 @@ import { readManifests, type ManifestEntry } from '../manifests/readManifests.js
 import { writeManifestEnabled } from '../manifests/writeManifestEnabled.js';
 import type { PluginLoader } from './createPluginLoader.js';
 import type { PluginAdmin, PluginStatus } from './PluginStatus.js';
+import { refusalOf } from './refusalOf.js';
 import { registrationOf } from './registrationOf.js';
 import type { ToolRegistry } from './ToolRegistry.js';
 
@@ -20,14 +21,22 @@ export interface PluginManagerOptions {
   pollIntervalMs?: number;
 }
 
+interface Known {
+  hash: string;
+  file: string;
+  /** Why the manifest as it stands is refused, if it is. */
+  refusal: HostError | null;
+}
+
 /**
  * Keeps the registry in step with the manifests dir: new, edited, enabled, disabled
  * and removed manifests take effect while the host runs. Admin enable/disable edit the
- * manifest file, so the change survives a restart.
+ * manifest file, so the change survives a restart; an enable whose plugin cannot start puts
+ * the file back as it was and rejects with the reason.
  */
 export class PluginManager implements PluginAdmin {
   readonly #options: PluginManagerOptions;
-  readonly #known = new Map<string, { hash: string; file: string }>();
+  readonly #known = new Map<string, Known>();
   readonly #edits = new KeyedMutex();
   #running: Promise<void> | null = null;
   #again = false;
@@ -91,27 +100,59 @@ export class PluginManager implements PluginAdmin {
     return this.#setEnabled(name, false);
   }
 
-  /** Re-imports the plugin from its current manifest, even if nothing changed. */
-  async reload(name: string): Promise<PluginStatus> {
-    this.#require(name);
-    this.#known.delete(name);
-    await this.sync();
-    return this.#options.registry.status(name);
+  /**
+   * Re-imports the plugin from its current manifest, even if nothing changed.
+   * @throws the coded reason when the new version cannot start (the previous one, if any,
+   * keeps serving).
+   */
+  reload(name: string): Promise<PluginStatus> {
+    return this.#edits.run(name, async () => {
+      this.#require(name);
+      this.#known.delete(name);
+      await this.sync();
+      const refusal = this.#known.get(name)?.refusal ?? refusalOf(this.#options.registry, name);
+      if (refusal) throw refusal;
+      return this.#options.registry.status(name);
+    });
   }
 
   #setEnabled(name: string, enabled: boolean): Promise<PluginStatus> {
     return this.#edits.run(name, async () => {
       const { file } = this.#require(name);
-      await writeManifestEnabled(file, enabled);
+      const undo = await writeManifestEnabled(file, enabled);
       await this.sync();
       const { registry } = this.#options;
+      if (enabled) {
+        const refusal = this.#refusalOfEnable(name);
+        if (refusal === null) return registry.status(name);
+        if (undo) {
+          await undo();
+          await this.sync();
+        }
+        throw refusal;
+      }
       // A refused manifest keeps the running version, but a disable must still stop it.
-      if (!enabled && registry.status(name).state === 'enabled') return registry.disable(name);
+      if (registry.status(name).state === 'enabled') return registry.disable(name);
       return registry.status(name);
     });
   }
 
-  #require(name: string): { hash: string; file: string } {
+  /** Why an enabled plugin is not running (a flag that forces it off is no refusal). */
+  #refusalOfEnable(name: string): Error | null {
+    const { registry } = this.#options;
+    const status = registry.status(name);
+    if (status.state !== 'failed') return null;
+    return (
+      this.#known.get(name)?.refusal ??
+      refusalOf(registry, name) ??
+      new HostError('TOOLHOST_ERR_PLUGIN_LOAD_FAILED', {
+        plugin: name,
+        details: status.error ?? 'it did not start',
+      })
+    );
+  }
+
+  #require(name: string): Known {
     const known = this.#known.get(name);
     if (!known) throw new HostError('TOOLHOST_ERR_PLUGIN_UNKNOWN', { plugin: name });
     return known;
@@ -142,7 +183,7 @@ export class PluginManager implements PluginAdmin {
 
   async #apply(entry: ManifestEntry): Promise<void> {
     const { registry, logger, settings, load } = this.#options;
-    this.#known.set(entry.name, { hash: entry.hash, file: entry.file });
+    this.#known.set(entry.name, { hash: entry.hash, file: entry.file, refusal: entry.refusal });
     if (entry.manifest === null) {
       logger.error('plugin manifest refused', { plugin: entry.name, error: entry.error });
       await registry.replace(entry.name, null, {

@@ -32,7 +32,12 @@ export interface ToolDescription {
 /** Plugin operations behind the admin API and the CLI. */
 export interface PluginAdmin {
   list(): PluginStatus[];
-  /** @throws HostError TOOLHOST_ERR_PLUGIN_UNKNOWN when no manifest names it. */
+  /**
+   * Every operation rejects with HostError `TOOLHOST_ERR_PLUGIN_UNKNOWN` when no manifest
+   * names the plugin. `enable` and `reload` reject with the coded reason (an invalid
+   * manifest or config, an incompatible SDK, a failed load) when the plugin cannot be
+   * started, and an enable that fails leaves the manifest as it was.
+   */
   enable(name: string): Promise<PluginStatus>;
   disable(name: string): Promise<PluginStatus>;
   reload(name: string): Promise<PluginStatus>;

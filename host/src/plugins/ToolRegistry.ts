@@ -37,6 +37,8 @@ interface Entry {
   registration: PluginRegistration;
   state: PluginState;
   error: string | null;
+  /** What the last start threw; null once a start succeeds or the plugin is stopped. */
+  failure: unknown;
   started: StartedPlugin | null;
   tools: ServedTool[];
   updatedAt: Date;
@@ -77,6 +79,7 @@ export class ToolRegistry {
       registration,
       state: 'disabled',
       error: registration.note ?? null,
+      failure: null,
       started: null,
       tools: [],
       updatedAt: this.#now(),
@@ -135,6 +138,14 @@ export class ToolRegistry {
 
   started(name: string): StartedPlugin | null {
     return this.#entries.get(name)?.started ?? null;
+  }
+
+  /**
+   * What the plugin's last start threw (a coded error from the loader), or null when its
+   * last start succeeded or it was stopped since; the admin API answers 422 with it.
+   */
+  lastFailure(name: string): unknown {
+    return this.#entries.get(name)?.failure ?? null;
   }
 
   /** Starts the plugin and serves its tools; a failure leaves it `failed` with the reason. */
@@ -230,6 +241,7 @@ export class ToolRegistry {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       entry.error = previous ? `${message} (still serving the previous version)` : message;
+      entry.failure = error;
       if (previous === null) entry.state = 'failed';
       this.#logger.error('plugin failed to start', { plugin: entry.name, error: message });
       return;
@@ -249,6 +261,7 @@ export class ToolRegistry {
     entry.started = started;
     entry.state = 'enabled';
     entry.error = null;
+    entry.failure = null;
     this.#logger.info('plugin enabled', {
       plugin: entry.name,
       tools: entry.tools.length,
@@ -262,6 +275,7 @@ export class ToolRegistry {
     for (const tool of entry.tools) this.#tools.delete(tool.name);
     entry.tools = [];
     entry.started = null;
+    entry.failure = null;
     if (started === null) {
       entry.state = entry.factory === null ? 'failed' : 'disabled';
       return;
