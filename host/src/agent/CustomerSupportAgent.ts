@@ -61,7 +61,7 @@ export class CustomerSupportAgent {
     const session = await sessions.increment(sessionId, 'messageCount', 1);
     const redaction = redactPii(request.text);
     const customerId = request.customerId ?? session.customerId;
-    const plan = planner.plan({
+    const plan = await planner.plan({
       text: redaction.text,
       customerId,
       session,

@@ -24,7 +24,10 @@ export interface Plan {
   steps: PlannedCall[][];
 }
 
-/** Chooses the tool calls for a message; the default is RulePlanner, a model-driven one can slot in. */
+/**
+ * Chooses the tool calls for a message; the default is RulePlanner, a model-driven one can
+ * slot in (hence async). A rejection fails the message.
+ */
 export interface Planner {
-  plan(input: PlanInput): Plan;
+  plan(input: PlanInput): Promise<Plan>;
 }

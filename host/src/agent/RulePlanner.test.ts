@@ -38,8 +38,8 @@ describe('detectIntent', () => {
 });
 
 describe('RulePlanner', () => {
-  it('a knowledge question: recall and search together, then remember', () => {
-    const plan = planner.plan({
+  it('a knowledge question: recall and search together, then remember', async () => {
+    const plan = await planner.plan({
       text: 'How do refunds work?',
       customerId: null,
       session: session(),
@@ -50,21 +50,21 @@ describe('RulePlanner', () => {
     expect(plan.steps[0]?.[1]?.input).toEqual({ query: 'How do refunds work?' });
   });
 
-  it('an account question with a known customer adds the CRM lookup, only when registered', () => {
+  it('an account question with a known customer adds the CRM lookup, only when registered', async () => {
     const input = { text: 'What is my account status?', customerId: 'C-1', session: session() };
-    expect(toolsOf(planner.plan({ ...input, has: everything }).steps)[0]).toEqual([
+    expect(toolsOf((await planner.plan({ ...input, has: everything })).steps)[0]).toEqual([
       'memory.recall',
       'rag.search',
       'crm.lookup_customer',
     ]);
-    const withoutCrm = planner.plan({ ...input, has: (t) => t !== 'crm.lookup_customer' });
+    const withoutCrm = await planner.plan({ ...input, has: (t) => t !== 'crm.lookup_customer' });
     expect(toolsOf(withoutCrm.steps)[0]).toEqual(['memory.recall', 'rag.search']);
-    const anonymous = planner.plan({ ...input, customerId: null, has: everything });
+    const anonymous = await planner.plan({ ...input, customerId: null, has: everything });
     expect(toolsOf(anonymous.steps)[0]).not.toContain('crm.lookup_customer');
   });
 
-  it('escalates on request, on anger, and after repeated failures — once per session', () => {
-    const human = planner.plan({
+  it('escalates on request, on anger, and after repeated failures — once per session', async () => {
+    const human = await planner.plan({
       text: 'talk to a human',
       customerId: 'C-9',
       session: session(),
@@ -77,7 +77,7 @@ describe('RulePlanner', () => {
       customerId: 'C-9',
     });
 
-    const angry = planner.plan({
+    const angry = await planner.plan({
       text: 'this is unacceptable',
       customerId: null,
       session: session(),
@@ -85,7 +85,7 @@ describe('RulePlanner', () => {
     });
     expect(angry.steps[1]?.[0]?.input).toMatchObject({ priority: 'high' });
 
-    const failing = planner.plan({
+    const failing = await planner.plan({
       text: 'hmm',
       customerId: null,
       session: session({ failureCount: 2 }),
@@ -93,7 +93,7 @@ describe('RulePlanner', () => {
     });
     expect(toolsOf(failing.steps)[1]).toEqual(['escalation.create_ticket']);
 
-    const already = planner.plan({
+    const already = await planner.plan({
       text: 'talk to a human',
       customerId: null,
       session: session({ escalated: true }),
@@ -102,14 +102,16 @@ describe('RulePlanner', () => {
     expect(toolsOf(already.steps).flat()).not.toContain('escalation.create_ticket');
   });
 
-  it('plans nothing for tools that are not registered', () => {
+  it('plans nothing for tools that are not registered', async () => {
     expect(
-      planner.plan({
-        text: 'talk to a human',
-        customerId: null,
-        session: session(),
-        has: () => false,
-      }).steps,
+      (
+        await planner.plan({
+          text: 'talk to a human',
+          customerId: null,
+          session: session(),
+          has: () => false,
+        })
+      ).steps,
     ).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ export const FAILED_TURNS_BEFORE_ESCALATION = 2;
  * Tools that are not registered are left out, so a disabled plugin degrades the reply.
  */
 export class RulePlanner implements Planner {
-  plan(input: PlanInput): Plan {
+  async plan(input: PlanInput): Promise<Plan> {
     const { text, customerId, session, has } = input;
     const intent = detectIntent(text);
     const lookups: PlannedCall[] = [];
