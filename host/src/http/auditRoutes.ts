@@ -1,9 +1,9 @@
 import type { Router } from '@koa/router';
+import { ID_PATTERN } from '../session/assertSessionId.js';
 import { bearerAuth } from './bearerAuth.js';
 import type { HttpDeps } from './HttpDeps.js';
 import type { HttpState } from './HttpState.js';
 import { HttpProblem } from './problem.js';
-import { ID_PATTERN } from './requestId.js';
 
 /**
  * `GET /v1/sessions/:sessionId/audit` behind the admin bearer token: the session's audit

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
+import { ID_PATTERN } from '../session/assertSessionId.js';
 import type { HttpState } from './HttpState.js';
-
-/** What a caller-supplied request or session id may look like. */
-export const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Takes the caller's `X-Request-Id` when it matches ID_PATTERN, otherwise a fresh uuid;

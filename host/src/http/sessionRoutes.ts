@@ -1,10 +1,10 @@
 import type { Router } from '@koa/router';
 import type { JsonSchema } from '@toolhost/plugin-sdk/host';
+import { ID_PATTERN } from '../session/assertSessionId.js';
 import type { HttpDeps } from './HttpDeps.js';
 import type { HttpState } from './HttpState.js';
 import { HttpProblem } from './problem.js';
 import { readJsonBody } from './readJsonBody.js';
-import { ID_PATTERN } from './requestId.js';
 import { compileBodyValidator } from './validateBody.js';
 
 interface MessageBody {
@@ -16,7 +16,7 @@ const messageBodySchema: JsonSchema = {
   type: 'object',
   properties: {
     text: { type: 'string', minLength: 1, maxLength: 8000 },
-    customerId: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+    customerId: { type: 'string', pattern: ID_PATTERN.source },
   },
   required: ['text'],
   additionalProperties: false,

@@ -1,11 +1,11 @@
 import type { Router } from '@koa/router';
 import type { JsonObject } from '@toolhost/plugin-sdk';
 import type { JsonSchema } from '@toolhost/plugin-sdk/host';
+import { ID_PATTERN } from '../session/assertSessionId.js';
 import type { HttpDeps } from './HttpDeps.js';
 import type { HttpState } from './HttpState.js';
 import { HttpProblem } from './problem.js';
 import { readJsonBody } from './readJsonBody.js';
-import { ID_PATTERN } from './requestId.js';
 import { compileBodyValidator } from './validateBody.js';
 
 interface InvokeBody {

@@ -1,8 +1,7 @@
-import type { Clock } from './Clock.js';
+import { MAX_TIMER_MS, type Clock } from './Clock.js';
 
-const neverAborted = new AbortController().signal;
-/** setTimeout's ceiling: a longer delay would fire at once, with a warning. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The signal of a call that can no longer time out; one for the whole process. */
+export const neverAborted: AbortSignal = new AbortController().signal;
 
 /**
  * One attempt's deadline. Its AbortSignal exists only once a tool asks for it: most

@@ -1,7 +1,5 @@
 import type { IBackoff, IBackoffFactory } from 'cockatiel';
-
-/** setTimeout's ceiling: a longer delay would fire at once, with a warning. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+import { MAX_TIMER_MS } from './Clock.js';
 
 /**
  * Exponential backoff with jitter that stays between `initialDelayMs` and `maxDelayMs`:

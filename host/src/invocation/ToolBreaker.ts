@@ -7,6 +7,7 @@ import {
   type CircuitBreakerPolicy,
 } from 'cockatiel';
 import type winston from 'winston';
+import type { Clock } from './Clock.js';
 import type { ResolvedPolicy } from './ResolvedPolicy.js';
 import type { CircuitStateName } from './ToolInvoker.js';
 
@@ -34,11 +35,14 @@ const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
 /** One tool's circuit breaker: opens after N consecutive breaker failures. */
 export class ToolBreaker {
   readonly policy: CircuitBreakerPolicy;
+  /** When the circuit last opened, on the invoker's clock; null while it is not open. */
+  #openedAt: number | null = null;
 
   constructor(
     toolName: string,
     private readonly options: ResolvedPolicy['circuitBreaker'],
     logger: winston.Logger,
+    private readonly clock: Clock,
   ) {
     this.policy = circuitBreaker(handleWhenResult(isBreakerFailure), {
       halfOpenAfter: options.halfOpenAfterMs,
@@ -46,6 +50,9 @@ export class ToolBreaker {
     });
     const log = (level: 'info' | 'warn', message: string) => () =>
       logger.log({ level, message, tool_name: toolName });
+    this.policy.onStateChange((state) => {
+      this.#openedAt = state === CircuitState.Open ? this.clock.now() : null;
+    });
     this.policy.onBreak(log('warn', 'circuit breaker opened'));
     this.policy.onHalfOpen(log('info', 'circuit breaker half-open: probing'));
     this.policy.onReset(log('info', 'circuit breaker closed'));
@@ -57,10 +64,12 @@ export class ToolBreaker {
    */
   get state(): CircuitStateName {
     const state = this.policy.state;
-    if (state === CircuitState.Open) {
-      const { ownState } = this.policy.toJSON() as { ownState: { openedAt?: number } };
-      const openedAt = ownState.openedAt ?? Date.now();
-      if (Date.now() - openedAt >= this.options.halfOpenAfterMs) return 'half-open';
+    if (
+      state === CircuitState.Open &&
+      this.#openedAt !== null &&
+      this.clock.now() - this.#openedAt >= this.options.halfOpenAfterMs
+    ) {
+      return 'half-open';
     }
     return STATE_NAMES[state];
   }

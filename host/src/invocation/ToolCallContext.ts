@@ -1,10 +1,8 @@
 import type { CallContext } from '@toolhost/plugin-sdk';
 import type { Logger } from '@toolhost/plugin-sdk/host';
 import type winston from 'winston';
-import type { Deadline } from './DeadlineQueue.js';
+import { neverAborted, type Deadline } from './DeadlineQueue.js';
 import type { PendingCall } from './Policy.js';
-
-const neverAborted = new AbortController().signal;
 
 /**
  * The CallContext a tool method receives for one attempt. Its AbortSignal and its child

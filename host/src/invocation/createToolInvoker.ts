@@ -40,6 +40,7 @@ export function createToolInvoker(deps: ToolInvokerDeps): ToolInvoker {
   const queues = new Map<number, DeadlineQueue>();
   const pipelineDeps = {
     logger: deps.logger,
+    clock,
     deadlines(timeoutMs: number): DeadlineQueue {
       let queue = queues.get(timeoutMs);
       if (queue === undefined) queues.set(timeoutMs, (queue = new DeadlineQueue(timeoutMs, clock)));

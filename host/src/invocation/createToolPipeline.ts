@@ -1,5 +1,6 @@
 import type winston from 'winston';
 import { breakerPolicy } from './breakerPolicy.js';
+import type { Clock } from './Clock.js';
 import { bulkheadPolicy } from './bulkheadPolicy.js';
 import type { DeadlineQueue } from './DeadlineQueue.js';
 import { deadlinePolicy } from './deadlinePolicy.js';
@@ -21,6 +22,7 @@ export interface ToolPipeline {
 
 export interface ToolPipelineDeps {
   logger: winston.Logger;
+  clock: Clock;
   deadlines(timeoutMs: number): DeadlineQueue;
   random?: () => number;
 }
@@ -33,7 +35,7 @@ export function createToolPipeline(tool: RegisteredTool, deps: ToolPipelineDeps)
   const { spec } = tool;
   const policy = resolvePolicy(tool.policy);
   const validators = compileToolValidators(tool);
-  const breaker = new ToolBreaker(tool.name, policy.circuitBreaker, deps.logger);
+  const breaker = new ToolBreaker(tool.name, policy.circuitBreaker, deps.logger, deps.clock);
   const policies: Policy[] = [
     inputValidationPolicy(validators.input),
     bulkheadPolicy(policy.bulkhead),
