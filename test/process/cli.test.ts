@@ -181,16 +181,15 @@ describe('toolhost plugins', () => {
 
   it('a running host follows a CLI disable without restart', async () => {
     running = await startHostProcess(env);
-    const url = running.url;
+    const host = running;
+    const disabled = host.logLine(
+      (line) => line.message === 'plugin disabled' && line['plugin'] === 'echo',
+    );
     await runCli(['plugins', 'disable', 'echo'], env);
-    let names: string[] = ['echo.count'];
-    for (let i = 0; i < 100 && names.length > 0; i += 1) {
-      const body = (await (await fetch(`${url}/v1/tools`)).json()) as {
-        tools: Array<{ name: string }>;
-      };
-      names = body.tools.map((t) => t.name);
-      if (names.length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(names).toEqual([]);
+    await disabled;
+    const body = (await (await fetch(`${host.url}/v1/tools`)).json()) as {
+      tools: Array<{ name: string }>;
+    };
+    expect(body.tools.map((t) => t.name)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
-import { HostError } from '../errors.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCapturingLogger, type LogLine } from '../../../test/support/capturingLogger.js';
+import { HostError } from '../errors.js';
 import type { AuditEntry } from './AuditEntry.js';
 import { AuditFlusher, type AuditFlusherOptions } from './AuditFlusher.js';
 import type { JournalBatch, JournalPosition, JournalSource } from './JournalSource.js';
@@ -81,6 +81,18 @@ afterEach(async () => {
 });
 
 describe('AuditFlusher', () => {
+  it('says once, when it first caught up, how many rows it wrote to get there', async () => {
+    for (let n = 0; n < 3; n += 1) journal.entries.push(auditEntry(n));
+    startFlusher();
+    await vi.advanceTimersByTimeAsync(0);
+    append(2);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(table.rows.size).toBe(5);
+    expect(lines.filter((l) => l.message === 'audit journal caught up')).toEqual([
+      expect.objectContaining({ level: 'info', entries: 3 }),
+    ]);
+  });
+
   it('writes appended entries in batches and moves the checkpoint', async () => {
     startFlusher({ batchSize: 4 });
     append(10);

@@ -46,6 +46,7 @@ export class AuditFlusher {
   #cancelSleep: (() => void) | null = null;
   #failures = 0;
   #otherFailures = 0;
+  #caughtUp = false;
 
   constructor(options: AuditFlusherOptions) {
     this.#options = options;
@@ -103,6 +104,7 @@ export class AuditFlusher {
 
   async #drain(): Promise<void> {
     const { source, logger } = this.#options;
+    let written = 0;
     for (;;) {
       let count: number;
       try {
@@ -121,7 +123,14 @@ export class AuditFlusher {
       }
       this.#failures = 0;
       this.#otherFailures = 0;
-      if (count < this.#batchSize) return;
+      written += count;
+      if (count < this.#batchSize) break;
+    }
+    if (!this.#caughtUp) {
+      // Once per run, when the database first holds everything the journal does: after a
+      // crash or an outage, this says the rows a previous run left behind are in.
+      this.#caughtUp = true;
+      logger.info('audit journal caught up', { entries: written });
     }
   }
 
