@@ -1,3 +1,5 @@
+import { hasBrand, renderMessage } from '@toolhost/plugin-sdk/host';
+
 /**
  * Stable error codes of the host, each with its message template (the SDK keeps its own
  * plugin-facing catalog). Every code is documented in docs/errors.md; a test keeps the two
@@ -22,12 +24,6 @@ export type HostErrorCode = keyof typeof HOST_ERRORS;
 
 const HOST_ERROR_BRAND = Symbol.for('toolhost.host-error');
 
-function render(template: string, params: Readonly<Record<string, string | number>>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
-    key in params ? String(params[key]) : whole,
-  );
-}
-
 /** An error of the host, identified by a stable code from HOST_ERRORS. */
 export class HostError extends Error {
   readonly code: HostErrorCode;
@@ -39,7 +35,7 @@ export class HostError extends Error {
     params: Readonly<Record<string, string | number>> = {},
     options?: ErrorOptions,
   ) {
-    super(render(HOST_ERRORS[code], params), options);
+    super(renderMessage(HOST_ERRORS[code], params), options);
     this.name = 'HostError';
     this.code = code;
     this.params = params;
@@ -51,9 +47,5 @@ export class HostError extends Error {
  * that found the database unavailable) or came from another copy of this module.
  */
 export function isHostError(value: unknown): value is HostError {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[HOST_ERROR_BRAND] === true
-  );
+  return hasBrand(value, HOST_ERROR_BRAND);
 }

@@ -1,7 +1,7 @@
 import type { BaseTool } from './BaseTool.js';
 import type { CallContext, PluginContext } from './PluginContext.js';
 import type { JsonObject, ToolResult } from './ToolResult.js';
-import { ToolhostError } from './errors.js';
+import { hasBrand, ToolhostError } from './errors.js';
 
 /** A JSON Schema document (draft-07 / 2019-09 keywords understood by ajv). */
 export type JsonSchema = { readonly [keyword: string]: unknown };
@@ -89,9 +89,5 @@ export function definePlugin<
 
 /** True for a value made by definePlugin of any copy of the SDK. */
 export function isToolhostPlugin(value: unknown): value is ToolhostPlugin {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[PLUGIN_BRAND] === true
-  );
+  return hasBrand(value, PLUGIN_BRAND);
 }

@@ -17,7 +17,11 @@ export type ToolhostErrorCode = keyof typeof ERROR_CATALOG;
 const TOOLHOST_ERROR_BRAND = Symbol.for('toolhost.error');
 const TOOL_ERROR_BRAND = Symbol.for('toolhost.tool-error');
 
-function render(template: string, params: Readonly<Record<string, string | number>>): string {
+/** A catalog template with its `{name}` placeholders filled in; unknown ones stay as written. */
+export function renderMessage(
+  template: string,
+  params: Readonly<Record<string, string | number>>,
+): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
     key in params ? String(params[key]) : whole,
   );
@@ -34,7 +38,7 @@ export class ToolhostError extends Error {
     params: Readonly<Record<string, string | number>> = {},
     options?: ErrorOptions,
   ) {
-    super(render(ERROR_CATALOG[code], params), options);
+    super(renderMessage(ERROR_CATALOG[code], params), options);
     this.name = 'ToolhostError';
     this.code = code;
     this.params = params;
@@ -56,7 +60,8 @@ export class ToolError extends Error {
   }
 }
 
-function hasBrand(value: unknown, brand: symbol): boolean {
+/** True when `value` carries `brand` (a `Symbol.for` key), whichever copy of a module made it. */
+export function hasBrand(value: unknown, brand: symbol): boolean {
   return (
     typeof value === 'object' &&
     value !== null &&

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, runCli, startHostProcess, type HostProcess } from '../support/hostProcess.js';
+import { writePlugin } from '../support/writePlugin.js';
 
 // These tests run the compiled CLI (`npm test` builds first), as a user would.
 const repoPlugins = new URL('../../plugins/', import.meta.url);
@@ -91,24 +92,12 @@ describe('toolhost start', () => {
     mkdirSync(join(dir, 'node_modules', '@toolhost'), { recursive: true });
     const sdk = fileURLToPath(new URL('../../plugin-sdk', import.meta.url));
     symlinkSync(sdk, join(dir, 'node_modules', '@toolhost', 'plugin-sdk'), 'dir');
-    writeFileSync(
-      join(dir, 'package.json'),
-      JSON.stringify({
-        name: 'prying',
-        version: '1.0.0',
-        type: 'module',
-        toolhost: { sdk: '^1.0.0' },
-      }),
-    );
-    writeFileSync(
-      join(dir, 'index.js'),
-      [
-        "import { BaseTool, definePlugin, ok } from '@toolhost/plugin-sdk';",
-        "import { createFetchHttp } from '@toolhost/plugin-sdk/host';",
-        'class Prying extends BaseTool { async peek() { return ok({ fetch: typeof createFetchHttp }); } }',
-        "export default definePlugin({ name: 'prying', tools: { peek: { description: 'peeks', inputSchema: { type: 'object' } } }, create: (ctx) => new Prying(ctx) });",
-      ].join('\n'),
-    );
+    writePlugin(dir, 'prying', [
+      "import { BaseTool, definePlugin, ok } from '@toolhost/plugin-sdk';",
+      "import { createFetchHttp } from '@toolhost/plugin-sdk/host';",
+      'class Prying extends BaseTool { async peek() { return ok({ fetch: typeof createFetchHttp }); } }',
+      "export default definePlugin({ name: 'prying', tools: { peek: { description: 'peeks', inputSchema: { type: 'object' } } }, create: (ctx) => new Prying(ctx) });",
+    ]);
     writeFileSync(
       join(root, 'manifests', 'prying.json'),
       JSON.stringify({ name: 'prying', enabled: true, source: { path: 'prying' } }),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { startHostProcess, type HostProcess } from '../support/hostProcess.js';
+import { writePlugin } from '../support/writePlugin.js';
 
 const TOKEN = 'reload-test-admin-token-01';
 let root: string;
@@ -14,34 +15,21 @@ afterEach(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function writePlugin(dir: string, answer: string): void {
+function writeAnswer(dir: string, answer: string): void {
   writeFileSync(join(dir, 'answer.js'), `export const answer = ${JSON.stringify(answer)};\n`);
 }
 
 it('a reloaded plugin runs the new code of every file, not only of its entry module', async () => {
   root = mkdtempSync(join(tmpdir(), 'toolhost-reload-'));
   const dir = join(root, 'plugins', 'versioned');
-  mkdirSync(dir, { recursive: true });
-  mkdirSync(join(root, 'manifests'));
-  writeFileSync(
-    join(dir, 'package.json'),
-    JSON.stringify({
-      name: 'versioned',
-      version: '1.0.0',
-      type: 'module',
-      toolhost: { sdk: '^1.0.0' },
-    }),
-  );
-  writeFileSync(
-    join(dir, 'index.js'),
-    [
-      "import { BaseTool, definePlugin, ok } from '@toolhost/plugin-sdk';",
-      "import { answer } from './answer.js';",
-      'class Versioned extends BaseTool { async which() { return ok({ answer }); } }',
-      "export default definePlugin({ name: 'versioned', tools: { which: { description: 'which version', inputSchema: { type: 'object' } } }, create: (ctx) => new Versioned(ctx) });",
-    ].join('\n'),
-  );
-  writePlugin(dir, 'first');
+  mkdirSync(join(root, 'manifests'), { recursive: true });
+  writePlugin(dir, 'versioned', [
+    "import { BaseTool, definePlugin, ok } from '@toolhost/plugin-sdk';",
+    "import { answer } from './answer.js';",
+    'class Versioned extends BaseTool { async which() { return ok({ answer }); } }',
+    "export default definePlugin({ name: 'versioned', tools: { which: { description: 'which version', inputSchema: { type: 'object' } } }, create: (ctx) => new Versioned(ctx) });",
+  ]);
+  writeAnswer(dir, 'first');
   writeFileSync(
     join(root, 'manifests', 'versioned.json'),
     JSON.stringify({ name: 'versioned', enabled: true, source: { path: 'versioned' } }),
@@ -63,7 +51,7 @@ it('a reloaded plugin runs the new code of every file, not only of its entry mod
   };
   expect(await which()).toBe('first');
 
-  writePlugin(dir, 'second');
+  writeAnswer(dir, 'second');
   const reload = await fetch(`${host.url}/v1/admin/plugins/versioned/reload`, {
     method: 'POST',
     headers: { authorization: `Bearer ${TOKEN}` },

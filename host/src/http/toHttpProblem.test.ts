@@ -1,6 +1,6 @@
-import { ToolhostError } from '@toolhost/plugin-sdk/host';
+import { ToolhostError, type ToolhostErrorCode } from '@toolhost/plugin-sdk/host';
 import { describe, expect, it } from 'vitest';
-import { HostError } from '../errors.js';
+import { HostError, type HostErrorCode } from '../errors.js';
 import { HttpProblem } from './problem.js';
 import { toHttpProblem } from './toHttpProblem.js';
 
@@ -10,31 +10,24 @@ describe('toHttpProblem', () => {
     expect(toHttpProblem(problem)).toBe(problem);
   });
 
-  it.each([
-    ['TOOLHOST_ERR_PLUGIN_UNKNOWN', 'TOOLHOST_HTTP_PLUGIN_UNKNOWN', 404],
-    ['TOOLHOST_ERR_PLUGIN_LOAD_FAILED', 'TOOLHOST_HTTP_PLUGIN_REFUSED', 422],
-    ['TOOLHOST_ERR_SDK_INCOMPATIBLE', 'TOOLHOST_HTTP_PLUGIN_REFUSED', 422],
-    ['TOOLHOST_ERR_MANIFEST_INVALID', 'TOOLHOST_HTTP_PLUGIN_REFUSED', 422],
-    ['TOOLHOST_ERR_SECRET_MISSING', 'TOOLHOST_HTTP_PLUGIN_REFUSED', 422],
-    ['TOOLHOST_ERR_DATABASE_UNAVAILABLE', 'TOOLHOST_HTTP_UNAVAILABLE', 503],
-    ['TOOLHOST_ERR_SESSION_UNAVAILABLE', 'TOOLHOST_HTTP_UNAVAILABLE', 503],
-    ['TOOLHOST_ERR_AUDIT_FAILED', 'TOOLHOST_HTTP_UNAVAILABLE', 503],
-  ] as const)('maps HostError %s to %s', (from, code, status) => {
-    const problem = toHttpProblem(
-      new HostError(from, { plugin: 'crm', file: 'crm.json', details: 'boom' }),
-    );
-    expect(problem).toMatchObject({ code, status });
-  });
+  const params = { plugin: 'crm', tool: 'crm.x', file: 'crm.json', details: 'boom' };
+  const host = (code: HostErrorCode) => new HostError(code, params);
+  const sdk = (code: ToolhostErrorCode) => new ToolhostError(code, params);
 
   it.each([
-    ['TOOLHOST_ERR_TOOL_UNKNOWN', 'TOOLHOST_HTTP_TOOL_UNKNOWN', 404],
-    ['TOOLHOST_ERR_PLUGIN_INVALID', 'TOOLHOST_HTTP_PLUGIN_REFUSED', 422],
-    ['TOOLHOST_ERR_CONFIG_INVALID', 'TOOLHOST_HTTP_PLUGIN_REFUSED', 422],
-  ] as const)('maps the SDK ToolhostError %s to %s', (from, code, status) => {
-    const problem = toHttpProblem(
-      new ToolhostError(from, { plugin: 'crm', tool: 'crm.x', details: 'boom' }),
-    );
-    expect(problem).toMatchObject({ code, status });
+    [host('TOOLHOST_ERR_PLUGIN_UNKNOWN'), 'TOOLHOST_HTTP_PLUGIN_UNKNOWN', 404],
+    [host('TOOLHOST_ERR_PLUGIN_LOAD_FAILED'), 'TOOLHOST_HTTP_PLUGIN_REFUSED', 422],
+    [host('TOOLHOST_ERR_SDK_INCOMPATIBLE'), 'TOOLHOST_HTTP_PLUGIN_REFUSED', 422],
+    [host('TOOLHOST_ERR_MANIFEST_INVALID'), 'TOOLHOST_HTTP_PLUGIN_REFUSED', 422],
+    [host('TOOLHOST_ERR_SECRET_MISSING'), 'TOOLHOST_HTTP_PLUGIN_REFUSED', 422],
+    [host('TOOLHOST_ERR_DATABASE_UNAVAILABLE'), 'TOOLHOST_HTTP_UNAVAILABLE', 503],
+    [host('TOOLHOST_ERR_SESSION_UNAVAILABLE'), 'TOOLHOST_HTTP_UNAVAILABLE', 503],
+    [host('TOOLHOST_ERR_AUDIT_FAILED'), 'TOOLHOST_HTTP_UNAVAILABLE', 503],
+    [sdk('TOOLHOST_ERR_TOOL_UNKNOWN'), 'TOOLHOST_HTTP_TOOL_UNKNOWN', 404],
+    [sdk('TOOLHOST_ERR_PLUGIN_INVALID'), 'TOOLHOST_HTTP_PLUGIN_REFUSED', 422],
+    [sdk('TOOLHOST_ERR_CONFIG_INVALID'), 'TOOLHOST_HTTP_PLUGIN_REFUSED', 422],
+  ] as const)('maps %s to %s', (error, code, status) => {
+    expect(toHttpProblem(error)).toMatchObject({ code, status });
   });
 
   it('does not show what a database outage says', () => {

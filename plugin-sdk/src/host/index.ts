@@ -2,7 +2,13 @@
 // them). It holds what the host needs beyond the plugin author's surface: the error
 // catalog, the ToolResult schema, the fetch capability, the SDK version, and the rules
 // the host and the `./testing` harness both apply to a plugin.
-export { ERROR_CATALOG, ToolhostError, type ToolhostErrorCode } from '../errors.js';
+export {
+  ERROR_CATALOG,
+  hasBrand,
+  renderMessage,
+  ToolhostError,
+  type ToolhostErrorCode,
+} from '../errors.js';
 export {
   isToolhostPlugin,
   type JsonSchema,
