@@ -26,6 +26,7 @@ const HOST_LAYERS = [
   'container',
   'invocation',
   'session',
+  'distribution',
   'manifests',
   'db',
   'cache',
@@ -222,7 +223,7 @@ describe('dependencies point one way', () => {
         at('host/src/sandbox/x.ts', ''),
       ]),
     ).toEqual([
-      'host/src/invocation/x.ts imports host/src/http/HttpDeps.ts: invocation may import only from session, manifests, db, cache, redis, pii, telemetry, config, errors.ts',
+      'host/src/invocation/x.ts imports host/src/http/HttpDeps.ts: invocation may import only from session, distribution, manifests, db, cache, redis, pii, telemetry, config, errors.ts',
       'host/src/db/x.ts imports host/src/audit/auditFailed.ts: db may import only from cache, redis, pii, telemetry, config, errors.ts',
       'host/src/sandbox/x.ts: host/src/sandbox is not in HOST_LAYERS',
     ]);

@@ -12,6 +12,8 @@ import { maskSettings } from './config/maskSettings.js';
 import type { Settings } from './config/Settings.js';
 import { createRootContainer } from './container/createRootContainer.js';
 import type { Database } from './db/Database.js';
+import { PackageInstaller } from './distribution/PackageInstaller.js';
+import { PluginDistribution } from './distribution/PluginDistribution.js';
 import { openDatabase } from './db/openDatabase.js';
 import { createApp } from './http/createApp.js';
 import type { ReadinessReport } from './http/HttpDeps.js';
@@ -21,6 +23,7 @@ import { countToolCalls, ToolCallMetrics } from './invocation/ToolCallMetrics.js
 import type { ToolInvoker } from './invocation/ToolInvoker.js';
 import { createPluginLoader } from './plugins/createPluginLoader.js';
 import { describeTools } from './plugins/describeTools.js';
+import { createPluginInstalls } from './plugins/PluginInstalls.js';
 import type { PluginManager } from './plugins/PluginManager.js';
 import { startPlugins } from './plugins/startPlugins.js';
 import { ToolRegistry } from './plugins/ToolRegistry.js';
@@ -97,13 +100,26 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
     const container = createRootContainer({ logger, database, cache });
     const registry = new ToolRegistry({ logger, drainTimeoutMs: settings.drainTimeoutMs });
     cleanups.push(() => registry.stopAll());
+    // Registry installs: verified before every load, reinstalled when missing.
+    const installer = new PackageInstaller({
+      pluginsDir: settings.pluginsDir,
+      dataDir: settings.dataDir,
+      registry: settings.packageRegistry,
+    });
     const plugins = await startPlugins({
       settings,
       registry,
-      load: createPluginLoader({ pluginsDir: settings.pluginsDir, container }),
+      load: createPluginLoader({ pluginsDir: settings.pluginsDir, container, installed: installer }),
       logger,
     });
     cleanups.push(() => plugins.close());
+    const installs = plugins.manager
+      ? createPluginInstalls(
+          new PluginDistribution(installer, settings.manifestsDir),
+          plugins.manager,
+          registry,
+        )
+      : undefined;
 
     const toolMetrics = new ToolCallMetrics();
     const invoker = countToolCalls(
@@ -144,6 +160,7 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
       },
       invoker,
       plugins: plugins.admin,
+      ...(installs ? { installs } : {}),
       readiness,
       metrics: toolMetrics,
       agent: {

@@ -35,4 +35,22 @@ export interface Settings {
   watchManifests: boolean;
   /** How long disabling a plugin or stopping the host waits for in-flight calls. */
   drainTimeoutMs: number;
+  /** Where `toolhost plugins install` gets packages, and which of them it trusts. */
+  packageRegistry: PackageRegistrySettings;
+}
+
+/** The private npm registry plugins are installed from, and the trust put in its packages. */
+export interface PackageRegistrySettings {
+  /** `TOOLHOST_REGISTRY_URL`; null: no installs, and a missing installed package stays missing. */
+  url: string | null;
+  /** Bearer token for reading (and, for `plugins sign`, tagging) packages. */
+  token: string | null;
+  /** Per request to the registry (and to npm for dependencies). */
+  timeoutMs: number;
+  /** Retries of a failed request, with growing waits. */
+  retries: number;
+  /** Refuse every registry plugin that no trusted publisher key signed. */
+  requireSignedPlugins: boolean;
+  /** ed25519 public keys, 32 raw bytes in base64 each. */
+  trustedPublisherKeys: string[];
 }

@@ -1,9 +1,11 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { HostError } from '../errors.js';
-import type { PluginFlags, Settings } from './Settings.js';
+import type { PackageRegistrySettings, PluginFlags, Settings } from './Settings.js';
 
 const flag = { type: 'boolean' } as const;
+/** One or more ed25519 public keys (32 bytes, base64), separated by commas or spaces. */
+const PUBLISHER_KEYS = '^[A-Za-z0-9+/]{43}=([ ,]+[A-Za-z0-9+/]{43}=)*$';
 
 /** Each environment variable the host reads, with its type and bounds. */
 const envSchema = {
@@ -32,6 +34,12 @@ const envSchema = {
     TOOLHOST_BODY_LIMIT_BYTES: { type: 'integer', minimum: 1 },
     TOOLHOST_WATCH_MANIFESTS: flag,
     TOOLHOST_DRAIN_TIMEOUT_MS: { type: 'integer', minimum: 0 },
+    TOOLHOST_REGISTRY_URL: { type: 'string', pattern: '^https?://[^\\s]+$' },
+    TOOLHOST_REGISTRY_TOKEN: { type: 'string', minLength: 1 },
+    TOOLHOST_REGISTRY_TIMEOUT_MS: { type: 'integer', minimum: 1 },
+    TOOLHOST_REGISTRY_RETRIES: { type: 'integer', minimum: 0, maximum: 10 },
+    TOOLHOST_REQUIRE_SIGNED_PLUGINS: flag,
+    TOOLHOST_TRUSTED_PUBLISHER_KEYS: { type: 'string', pattern: PUBLISHER_KEYS },
   },
 } as const;
 
@@ -59,6 +67,12 @@ interface Env {
   TOOLHOST_BODY_LIMIT_BYTES?: number;
   TOOLHOST_WATCH_MANIFESTS?: boolean;
   TOOLHOST_DRAIN_TIMEOUT_MS?: number;
+  TOOLHOST_REGISTRY_URL?: string;
+  TOOLHOST_REGISTRY_TOKEN?: string;
+  TOOLHOST_REGISTRY_TIMEOUT_MS?: number;
+  TOOLHOST_REGISTRY_RETRIES?: number;
+  TOOLHOST_REQUIRE_SIGNED_PLUGINS?: boolean;
+  TOOLHOST_TRUSTED_PUBLISHER_KEYS?: string;
 }
 
 export const SETTINGS_VARIABLES = Object.keys(envSchema.properties);
@@ -67,7 +81,9 @@ const validate = new Ajv({ allErrors: true, coerceTypes: true }).compile<Env>(en
 
 /** A bad value as an error message may show it: secrets hidden, URL passwords masked. */
 function shownValue(variable: string, value: string): string {
-  if (variable === 'TOOLHOST_ADMIN_TOKEN') return 'the value';
+  if (variable === 'TOOLHOST_ADMIN_TOKEN' || variable === 'TOOLHOST_REGISTRY_TOKEN') {
+    return 'the value';
+  }
   if (variable.endsWith('_URL') || variable.endsWith('_ENDPOINT')) {
     return JSON.stringify(value.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@'));
   }
@@ -138,5 +154,29 @@ export function loadSettings(
     bodyLimitBytes: e.TOOLHOST_BODY_LIMIT_BYTES ?? 1_048_576,
     watchManifests: e.TOOLHOST_WATCH_MANIFESTS ?? true,
     drainTimeoutMs: e.TOOLHOST_DRAIN_TIMEOUT_MS ?? 10_000,
+    packageRegistry: packageRegistrySettings(e),
+  };
+}
+
+/** `TOOLHOST_REGISTRY_*` and the signature settings. */
+function packageRegistrySettings(e: Env): PackageRegistrySettings {
+  const trustedPublisherKeys = (e.TOOLHOST_TRUSTED_PUBLISHER_KEYS ?? '')
+    .split(/[ ,]+/)
+    .filter((key) => key !== '');
+  const requireSignedPlugins = e.TOOLHOST_REQUIRE_SIGNED_PLUGINS ?? false;
+  if (requireSignedPlugins && trustedPublisherKeys.length === 0) {
+    throw new HostError('TOOLHOST_ERR_SETTINGS_INVALID', {
+      variable: 'TOOLHOST_REQUIRE_SIGNED_PLUGINS',
+      details: 'true needs TOOLHOST_TRUSTED_PUBLISHER_KEYS to list at least one key',
+    });
+  }
+  const url = e.TOOLHOST_REGISTRY_URL ?? null;
+  return {
+    url: url === null || url.endsWith('/') ? url : `${url}/`,
+    token: e.TOOLHOST_REGISTRY_TOKEN ?? null,
+    timeoutMs: e.TOOLHOST_REGISTRY_TIMEOUT_MS ?? 30_000,
+    retries: e.TOOLHOST_REGISTRY_RETRIES ?? 2,
+    requireSignedPlugins,
+    trustedPublisherKeys,
   };
 }

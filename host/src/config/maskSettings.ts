@@ -11,12 +11,17 @@ function maskUrlPassword(url: string | null): string | null {
   }
 }
 
-/** The settings as they may be logged: the admin token and URL passwords replaced by `***`. */
+/** The settings as they may be logged: the admin and registry tokens and URL passwords replaced by `***`. */
 export function maskSettings(settings: Settings): Record<string, unknown> {
   return {
     ...settings,
     databaseUrl: maskUrlPassword(settings.databaseUrl),
     redisUrl: maskUrlPassword(settings.redisUrl),
     adminToken: settings.adminToken === null ? null : '***',
+    packageRegistry: {
+      ...settings.packageRegistry,
+      url: maskUrlPassword(settings.packageRegistry.url),
+      token: settings.packageRegistry.token === null ? null : '***',
+    },
   };
 }

@@ -4,6 +4,7 @@ import type { AuditEntry } from '../audit/AuditEntry.js';
 import type { SessionContext } from '../session/SessionStore.js';
 import type { Settings } from '../config/Settings.js';
 import type { ToolInvoker } from '../invocation/ToolInvoker.js';
+import type { PluginInstallAdmin } from '../plugins/PluginInstalls.js';
 import type { PluginAdmin, PluginStatus, ToolDescription } from '../plugins/PluginStatus.js';
 import type { MetricsSource } from '../telemetry/MetricsSource.js';
 
@@ -34,6 +35,8 @@ export interface HttpDeps {
     /** A session's entries, newest first, at most 100. */
     list(sessionId: string): Promise<AuditEntry[]>;
   };
+  /** Registry installs behind the admin routes (install, update, remove); absent in legacy mode. */
+  installs?: PluginInstallAdmin;
   /** Optional: more Prometheus text for `GET /metrics`, e.g. tool call counters kept by the invoker. */
   metrics?: MetricsSource;
 }

@@ -2,6 +2,7 @@ import type { Router } from '@koa/router';
 import { bearerAuth } from './bearerAuth.js';
 import type { HttpDeps } from './HttpDeps.js';
 import type { HttpState } from './HttpState.js';
+import { installRoutes } from './installRoutes.js';
 
 const PLUGIN_ACTIONS = ['enable', 'disable', 'reload'] as const;
 
@@ -13,8 +14,10 @@ export function adminRoutes(
   router: Router<HttpState>,
   plugins: HttpDeps['plugins'],
   adminToken: string,
+  installs?: { admin: NonNullable<HttpDeps['installs']>; bodyLimitBytes: number },
 ): void {
   const auth = bearerAuth(adminToken);
+  if (installs) installRoutes(router, installs.admin, auth, installs.bodyLimitBytes);
   router.get('/v1/admin/plugins', auth, (ctx) => {
     ctx.body = { plugins: plugins.list() };
   });

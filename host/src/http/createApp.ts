@@ -34,7 +34,14 @@ export function createApp(deps: HttpDeps): Koa<HttpState> {
   metricsRoutes(router, metrics, deps.metrics);
   const { adminToken } = deps.settings;
   if (typeof adminToken === 'string' && adminToken !== '') {
-    adminRoutes(router, deps.plugins, adminToken);
+    adminRoutes(
+      router,
+      deps.plugins,
+      adminToken,
+      deps.installs
+        ? { admin: deps.installs, bodyLimitBytes: deps.settings.bodyLimitBytes }
+        : undefined,
+    );
     if (deps.audit) auditRoutes(router, deps.audit, adminToken);
   }
 

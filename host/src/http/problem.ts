@@ -16,11 +16,13 @@ export const HTTP_PROBLEMS = {
   TOOLHOST_HTTP_PLUGIN_UNKNOWN: { status: 404, title: 'Unknown plugin' },
   TOOLHOST_HTTP_SESSION_UNKNOWN: { status: 404, title: 'Unknown session' },
   TOOLHOST_HTTP_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  TOOLHOST_HTTP_CONFLICT: { status: 409, title: 'Conflict' },
   TOOLHOST_HTTP_BODY_TOO_LARGE: { status: 413, title: 'Request body too large' },
   TOOLHOST_HTTP_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   TOOLHOST_HTTP_PLUGIN_REFUSED: { status: 422, title: 'Plugin refused' },
   TOOLHOST_HTTP_INTERNAL: { status: 500, title: 'Internal server error' },
   TOOLHOST_HTTP_NOT_IMPLEMENTED: { status: 501, title: 'Not implemented' },
+  TOOLHOST_HTTP_BAD_GATEWAY: { status: 502, title: 'Bad gateway' },
   TOOLHOST_HTTP_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
