@@ -1,7 +1,7 @@
 export {
   CONFIG_FILE,
   registryConfig,
-  type RegistryAccess,
+  type PackageAccess,
   type RegistryConfig,
   type RegistryConfigOptions,
 } from './registryConfig.js';

@@ -6,12 +6,12 @@ import { parseConfigFile } from 'verdaccio';
 export const CONFIG_FILE = fileURLToPath(new URL('../config.yaml', import.meta.url));
 
 /** Who may read packages: anyone (the dev default) or only users with a token. */
-export type RegistryAccess = '$all' | '$authenticated';
+export type PackageAccess = '$all' | '$authenticated';
 
 export interface RegistryConfigOptions {
   /** The registry keeps `storage/` and `htpasswd` here (`<TOOLHOST_DATA_DIR>/registry`). */
   dir: string;
-  access?: RegistryAccess;
+  access?: PackageAccess;
   /** `-1` closes registration; unset lets `npm adduser` create users. */
   maxUsers?: number;
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'http';

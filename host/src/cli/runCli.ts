@@ -1,4 +1,5 @@
 import { loadSettings } from '../config/loadSettings.js';
+import { DISTRIBUTION_USAGE } from './distributionCommands.js';
 import { migrateCommand } from './migrateCommand.js';
 import { pluginsCommand } from './pluginsCommand.js';
 import { startCommand } from './startCommand.js';
@@ -7,9 +8,11 @@ const USAGE = `usage: toolhost <command>
 
   start                         start the host (runs pending migrations first)
   migrate [--status | --down]   apply pending migrations, list them, or revert the last one
-  plugins list                  list manifests and whether each is enabled
+  plugins list                  list manifests: enabled, source; registry installs with their
+                                integrity and whether their files still match the install
   plugins enable <name>         set "enabled": true in manifests/<name>.json
   plugins disable <name>        set "enabled": false in manifests/<name>.json
+${DISTRIBUTION_USAGE}
 
 A running host applies manifest changes by itself; settings come from the environment (see README).`;
 
