@@ -78,13 +78,13 @@ export async function writeFiles(root: string, files: PackageFiles): Promise<voi
   }
 }
 
-/** The package.json inside an npm tarball. */
+/** The package.json inside an npm tarball (its root folder is `package/`, or `node/` for @types). */
 function packageJsonOf(tgz: Buffer): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     let found: Record<string, unknown> | null = null;
     const parser = new Parser({
       onReadEntry: (entry: ReadEntry) => {
-        if (entry.path !== 'package/package.json') return entry.resume();
+        if (found || !/^[^/]+\/package\.json$/.test(entry.path)) return entry.resume();
         const chunks: Buffer[] = [];
         entry.on('data', (chunk: Buffer) => chunks.push(chunk));
         entry.on('end', () => {

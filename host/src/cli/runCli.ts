@@ -1,8 +1,6 @@
 import { loadSettings } from '../config/loadSettings.js';
 import { DISTRIBUTION_USAGE } from './distributionCommands.js';
-import { migrateCommand } from './migrateCommand.js';
 import { pluginsCommand } from './pluginsCommand.js';
-import { startCommand } from './startCommand.js';
 
 const USAGE = `usage: toolhost <command>
 
@@ -20,10 +18,11 @@ A running host applies manifest changes by itself; settings come from the enviro
 export async function runCli(args: readonly string[]): Promise<number | null> {
   const [command, ...rest] = args;
   switch (command) {
+    // Imported on demand: `toolhost plugins …` need not load the host, its ORM and telemetry.
     case 'start':
-      return startCommand(loadSettings());
+      return (await import('./startCommand.js')).startCommand(loadSettings());
     case 'migrate':
-      return migrateCommand(loadSettings(), rest);
+      return (await import('./migrateCommand.js')).migrateCommand(loadSettings(), rest);
     case 'plugins':
       return pluginsCommand(loadSettings(), rest);
     case undefined:
