@@ -108,6 +108,7 @@ export interface TestAppOptions {
   bodyLimitBytes?: number;
   metrics?: HttpDeps['metrics'];
   readiness?: () => Promise<ReadinessReport>;
+  installs?: HttpDeps['installs'];
 }
 
 /** Builds the app over fakes and serves it on 127.0.0.1, port 0. */
@@ -143,6 +144,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     plugins,
     readiness: options.readiness ?? (async () => readiness.report),
     ...(options.metrics && { metrics: options.metrics }),
+    ...(options.installs && { installs: options.installs }),
   };
   const server = await startHttpServer(createApp(deps), { host: '127.0.0.1', port: 0 });
   return {

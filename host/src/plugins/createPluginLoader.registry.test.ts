@@ -1,0 +1,61 @@
+import 'reflect-metadata';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { container } from 'tsyringe';
+import { describe, expect, it } from 'vitest';
+import type { Manifest, PackageSource } from '../manifests/Manifest.js';
+import { createPluginLoader } from './createPluginLoader.js';
+
+/** A plugins dir with one installed-looking package whose top-level code leaves a marker. */
+function pluginsDir(): { dir: string; marker: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'toolhost-loader-registry-'));
+  const marker = join(dir, 'CODE-RAN');
+  const pkg = join(dir, 'installed', '@acme+plugin-x@1.0.0');
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@acme/plugin-x', version: '1.0.0', type: 'module', toolhost: { sdk: '^1.0.0' } }));
+  writeFileSync(join(pkg, 'index.js'), `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport default {};\n`);
+  return { dir, marker };
+}
+
+const manifest = (isolation: Manifest['isolation']): Manifest => ({
+  name: 'x',
+  enabled: true,
+  source: { package: '@acme/plugin-x', version: '1.0.0' },
+  isolation,
+});
+
+describe('the loader and registry packages', () => {
+  it('runs the installed-package check before reading or importing anything of it', async () => {
+    const { dir, marker } = pluginsDir();
+    const checked: Array<[string, PackageSource]> = [];
+    const refused = new Error('file index.js was changed after install');
+    const load = createPluginLoader({
+      pluginsDir: dir,
+      container,
+      installed: {
+        verify: async (plugin, source) => {
+          checked.push([plugin, source]);
+          throw refused;
+        },
+      },
+    });
+    await expect(load(manifest('inline'))).rejects.toBe(refused);
+    expect(checked).toEqual([['x', { package: '@acme/plugin-x', version: '1.0.0' }]]);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('refuses a registry package when it has no check to run', async () => {
+    const { dir, marker } = pluginsDir();
+    const load = createPluginLoader({ pluginsDir: dir, container });
+    await expect(load(manifest('inline'))).rejects.toThrow('registry packages cannot be verified by this loader');
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('refuses an isolation it cannot give before any of the code is imported', async () => {
+    const { dir, marker } = pluginsDir();
+    const load = createPluginLoader({ pluginsDir: dir, container, installed: { verify: async () => undefined } });
+    await expect(load(manifest('process'))).rejects.toThrow("isolation 'process' is not available in this host yet");
+    expect(existsSync(marker)).toBe(false);
+  });
+});
