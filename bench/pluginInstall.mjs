@@ -19,7 +19,11 @@ const TARGET_MS = 3_000;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
 const dir = mkdtempSync(join(tmpdir(), 'toolhost-bench-install-'));
-const registry = await startRegistry({ dir: join(dir, 'registry'), logLevel: 'fatal', logFormat: 'json' });
+const registry = await startRegistry({
+  dir: join(dir, 'registry'),
+  logLevel: 'fatal',
+  logFormat: 'json',
+});
 const user = await fetch(new URL('-/user/org.couchdb.user:bench', registry.url), {
   method: 'PUT',
   headers: { 'content-type': 'application/json' },
@@ -27,8 +31,13 @@ const user = await fetch(new URL('-/user/org.couchdb.user:bench', registry.url),
 });
 const { token } = await user.json();
 const npmrc = join(dir, 'npmrc');
-writeFileSync(npmrc, `registry=${registry.url}\n${registry.url.replace(/^https?:/, '')}:_authToken=${token}\n`);
-const npmEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+writeFileSync(
+  npmrc,
+  `registry=${registry.url}\n${registry.url.replace(/^https?:/, '')}:_authToken=${token}\n`,
+);
+const npmEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)),
+);
 
 /** Publishes a small plugin with the real npm (not timed). */
 async function publish(name) {
@@ -36,7 +45,14 @@ async function publish(name) {
   mkdirSync(pkgDir, { recursive: true });
   writeFileSync(
     join(pkgDir, 'package.json'),
-    JSON.stringify({ name: `@bench/plugin-${name}`, version: '1.0.0', type: 'module', main: 'index.js', toolhost: { sdk: '^1.0.0' }, peerDependencies: { '@toolhost/plugin-sdk': '^1.0.0' } }),
+    JSON.stringify({
+      name: `@bench/plugin-${name}`,
+      version: '1.0.0',
+      type: 'module',
+      main: 'index.js',
+      toolhost: { sdk: '^1.0.0' },
+      peerDependencies: { '@toolhost/plugin-sdk': '^1.0.0' },
+    }),
   );
   writeFileSync(
     join(pkgDir, 'index.js'),
@@ -45,7 +61,19 @@ class Tool extends BaseTool { async ping() { return ok({ pong: true }); } }
 export default definePlugin({ name: ${JSON.stringify(name)}, tools: { ping: { description: 'pong', inputSchema: { type: 'object' } } }, create: (ctx) => new Tool(ctx) });
 `,
   );
-  await run('npm', ['publish', '--userconfig', npmrc, '--registry', registry.url, '--cache', join(dir, 'npm-cache')], { cwd: pkgDir, env: npmEnv });
+  await run(
+    'npm',
+    [
+      'publish',
+      '--userconfig',
+      npmrc,
+      '--registry',
+      registry.url,
+      '--cache',
+      join(dir, 'npm-cache'),
+    ],
+    { cwd: pkgDir, env: npmEnv },
+  );
 }
 
 const hostDirs = {
@@ -54,7 +82,11 @@ const hostDirs = {
   TOOLHOST_DATA_DIR: join(dir, 'data'),
   TOOLHOST_REGISTRY_URL: registry.url,
 };
-const host = await startProcess([CLI, 'start'], { ...hostDirs, TOOLHOST_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn' });
+const host = await startProcess([CLI, 'start'], {
+  ...hostDirs,
+  TOOLHOST_ADMIN_TOKEN: ADMIN_TOKEN,
+  LOG_LEVEL: 'warn',
+});
 // The sandbox runtimes are not in this host yet: lower the 'process' default explicitly.
 const choices = join(dir, 'inline.json');
 writeFileSync(choices, JSON.stringify({ isolation: 'inline' }));
@@ -66,7 +98,8 @@ async function servedAfter(started, tool) {
       headers: { 'content-type': 'application/json' },
       body: '{"input":{}}',
     });
-    if (response.status === 200 && (await response.json()).success) return performance.now() - started;
+    if (response.status === 200 && (await response.json()).success)
+      return performance.now() - started;
     if (performance.now() - started > 30_000) throw new Error(`${tool} was not served within 30 s`);
     await sleep(2);
   }
@@ -82,9 +115,13 @@ for (let i = 0; i < INSTALLS; i += 1) {
   await publish(viaApi);
 
   let started = performance.now();
-  await run(process.execPath, [CLI, 'plugins', 'install', `@bench/plugin-${viaCli}`, '--enable', '--manifest', choices], {
-    env: { ...process.env, ...hostDirs },
-  });
+  await run(
+    process.execPath,
+    [CLI, 'plugins', 'install', `@bench/plugin-${viaCli}`, '--enable', '--manifest', choices],
+    {
+      env: { ...process.env, ...hostDirs },
+    },
+  );
   cliProcess.push(performance.now() - started);
   cli.push(await servedAfter(started, `${viaCli}.ping`));
 
@@ -92,9 +129,14 @@ for (let i = 0; i < INSTALLS; i += 1) {
   const response = await fetch(`${host.url}/v1/admin/plugins/install`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
-    body: JSON.stringify({ spec: `@bench/plugin-${viaApi}`, enable: true, manifest: { isolation: 'inline' } }),
+    body: JSON.stringify({
+      spec: `@bench/plugin-${viaApi}`,
+      enable: true,
+      manifest: { isolation: 'inline' },
+    }),
   });
-  if (response.status !== 201) throw new Error(`admin install answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`admin install answered ${response.status}: ${await response.text()}`);
   api.push(await servedAfter(started, `${viaApi}.ping`));
 }
 await host.stop();
@@ -104,16 +146,26 @@ rmSync(dir, { recursive: true, force: true });
 const round = (v) => Math.round(v);
 const summary = (samples) => {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { min_ms: round(sorted[0]), median_ms: round(sorted[Math.floor(sorted.length / 2)]), max_ms: round(sorted.at(-1)), samples_ms: samples.map(round) };
+  return {
+    min_ms: round(sorted[0]),
+    median_ms: round(sorted[Math.floor(sorted.length / 2)]),
+    max_ms: round(sorted.at(-1)),
+    samples_ms: samples.map(round),
+  };
 };
 const report = {
   description: `a small plugin published to a local verdaccio; time from \`toolhost plugins install --enable\` (a new process) to its tool answering in a running host, and the same through POST /v1/admin/plugins/install (${INSTALLS} installs each, interleaved)`,
   cli: { ...summary(cli), cli_process: summary(cliProcess) },
   admin_api: summary(api),
-  targets: { P5b: { target_ms: TARGET_MS, measured: 'cli max', pass: Math.max(...cli) <= TARGET_MS } },
+  targets: {
+    P5b: { target_ms: TARGET_MS, measured: 'cli max', pass: Math.max(...cli) <= TARGET_MS },
+  },
 };
 console.log(
   `P5b: plugins install -> served: median ${report.cli.median_ms} ms, max ${report.cli.max_ms} ms (target <= ${TARGET_MS} ms) ${report.targets.P5b.pass ? 'PASS' : 'FAIL'}; admin API median ${report.admin_api.median_ms} ms, max ${report.admin_api.max_ms} ms`,
 );
 mkdirSync(join(root, 'bench/results'), { recursive: true });
-writeFileSync(join(root, 'bench/results/pluginInstall.json'), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(
+  join(root, 'bench/results/pluginInstall.json'),
+  `${JSON.stringify(report, null, 2)}\n`,
+);

@@ -109,7 +109,11 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
     const plugins = await startPlugins({
       settings,
       registry,
-      load: createPluginLoader({ pluginsDir: settings.pluginsDir, container, installed: installer }),
+      load: createPluginLoader({
+        pluginsDir: settings.pluginsDir,
+        container,
+        installed: installer,
+      }),
       logger,
     });
     cleanups.push(() => plugins.close());

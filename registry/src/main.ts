@@ -16,7 +16,10 @@ function portOf(value: string | undefined): number {
 const dataDir = process.env['TOOLHOST_DATA_DIR']?.trim() || 'data';
 const dir = join(isAbsolute(dataDir) ? dataDir : resolve(dataDir), 'registry');
 try {
-  const registry = await startRegistry({ dir, port: portOf(process.env['TOOLHOST_REGISTRY_PORT']) });
+  const registry = await startRegistry({
+    dir,
+    port: portOf(process.env['TOOLHOST_REGISTRY_PORT']),
+  });
   console.log(`toolhost registry (verdaccio) on ${registry.url}
   storage   ${registry.storage}
   a user    npm adduser --registry ${registry.url}

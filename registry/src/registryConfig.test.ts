@@ -9,13 +9,19 @@ describe('the dev registry config', () => {
     expect(config.auth.htpasswd.max_users).toBeUndefined();
     expect(config['uplinks']).toEqual({});
     for (const rule of Object.values(config.packages)) {
-      expect(rule).toEqual({ access: '$all', publish: '$authenticated', unpublish: '$authenticated' });
+      expect(rule).toEqual({
+        access: '$all',
+        publish: '$authenticated',
+        unpublish: '$authenticated',
+      });
     }
   });
 
   it('can require a token for reads, and close registration', () => {
     const config = registryConfig({ dir: '/r', access: '$authenticated', maxUsers: -1 });
-    expect(Object.values(config.packages).every((rule) => rule.access === '$authenticated')).toBe(true);
+    expect(Object.values(config.packages).every((rule) => rule.access === '$authenticated')).toBe(
+      true,
+    );
     expect(config.auth.htpasswd.max_users).toBe(-1);
   });
 });

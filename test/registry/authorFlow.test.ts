@@ -78,7 +78,9 @@ describe('publish and install a plugin, as an author and an operator would', () 
     expect(pkg.private).toBeUndefined();
     expect(pkg.toolhost).toEqual({ sdk: '^1.0.0', name: 'billing' });
     expect(pkg.publishConfig).toEqual({ registry: registry.url });
-    expect(readFileSync(join(pluginDir, '.npmrc'), 'utf8')).toBe(`@toolhost:registry=${registry.url}\n`);
+    expect(readFileSync(join(pluginDir, '.npmrc'), 'utf8')).toBe(
+      `@toolhost:registry=${registry.url}\n`,
+    );
     expect(readFileSync(join(pluginDir, 'tsconfig.json'), 'utf8')).not.toContain('extends');
 
     // The registry has no uplink: the SDK and its dependencies, and @types/node, are published into it.
@@ -88,15 +90,33 @@ describe('publish and install a plugin, as an author and an operator would', () 
 
     // No network in tests: typescript and vitest are not in the private registry, so this
     // install leaves them out and the repository's own (the same pinned versions) build and test it.
-    const { typescript: _ts, vitest: _vitest, ...offline } = pkg.devDependencies;
-    writeFileSync(join(pluginDir, 'package.json'), JSON.stringify({ ...pkg, devDependencies: offline }, null, 2));
+    const offline = Object.fromEntries(
+      Object.entries(pkg.devDependencies).filter(
+        ([name]) => name !== 'typescript' && name !== 'vitest',
+      ),
+    );
+    writeFileSync(
+      join(pluginDir, 'package.json'),
+      JSON.stringify({ ...pkg, devDependencies: offline }, null, 2),
+    );
     await registry.npm(['install'], pluginDir);
-    expect(existsSync(join(pluginDir, 'node_modules', '@toolhost', 'plugin-sdk', 'dist', 'index.js'))).toBe(true);
-    await run(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', pluginDir], { env: childEnv() });
+    expect(
+      existsSync(join(pluginDir, 'node_modules', '@toolhost', 'plugin-sdk', 'dist', 'index.js')),
+    ).toBe(true);
+    await run(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', pluginDir], {
+      env: childEnv(),
+    });
     expect(existsSync(join(pluginDir, 'dist', 'index.js'))).toBe(true);
     const tested = await run(
       process.execPath,
-      [join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', '--root', pluginDir, '--reporter', 'dot'],
+      [
+        join(REPO, 'node_modules/vitest/vitest.mjs'),
+        'run',
+        '--root',
+        pluginDir,
+        '--reporter',
+        'dot',
+      ],
       { env: childEnv({ CI: '1' }), cwd: pluginDir },
     );
     expect(`${tested.stdout}${tested.stderr}`).toMatch(/Tests\s+4 passed/);
@@ -114,7 +134,10 @@ describe('publish and install a plugin, as an author and an operator would', () 
       TOOLHOST_TRUSTED_PUBLISHER_KEYS: publicKey,
     };
     host = await startHostProcess({ ...trusting, BILLING_API_KEY: API_KEY });
-    const choices = JSON.parse(readFileSync(join(pluginDir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    const choices = JSON.parse(readFileSync(join(pluginDir, 'manifest.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     const manifestFile = join(root, 'billing-manifest.json');
     writeFileSync(
       manifestFile,
@@ -127,23 +150,36 @@ describe('publish and install a plugin, as an author and an operator would', () 
       }),
     );
 
-    const unsigned = await runCli(['plugins', 'install', '@acme/plugin-billing', '--enable', '--manifest', manifestFile], trusting);
+    const unsigned = await runCli(
+      ['plugins', 'install', '@acme/plugin-billing', '--enable', '--manifest', manifestFile],
+      trusting,
+    );
     expect(unsigned.code).toBe(1);
     expect(unsigned.stderr).toContain(
       'TOOLHOST_ERR_SIGNATURE_INVALID: @acme/plugin-billing@0.1.0 is refused: TOOLHOST_REQUIRE_SIGNED_PLUGINS is true and it is not signed',
     );
 
-    const signed = await runCli(['plugins', 'sign', '@acme/plugin-billing@0.1.0', '--key', keyFile], {
-      ...env,
-      TOOLHOST_REGISTRY_TOKEN: registry.token,
-    });
+    const signed = await runCli(
+      ['plugins', 'sign', '@acme/plugin-billing@0.1.0', '--key', keyFile],
+      {
+        ...env,
+        TOOLHOST_REGISTRY_TOKEN: registry.token,
+      },
+    );
     expect(signed.code, signed.stderr).toBe(0);
     const keyId = /with key ([0-9a-f]{16})/.exec(signed.stdout)?.[1];
 
-    const served = host.logLine((line) => line.message === 'plugin enabled' && line['plugin'] === 'billing');
-    const installed = await runCli(['plugins', 'install', '@acme/plugin-billing', '--enable', '--manifest', manifestFile], trusting);
+    const served = host.logLine(
+      (line) => line.message === 'plugin enabled' && line['plugin'] === 'billing',
+    );
+    const installed = await runCli(
+      ['plugins', 'install', '@acme/plugin-billing', '--enable', '--manifest', manifestFile],
+      trusting,
+    );
     expect(installed.code, installed.stderr).toBe(0);
-    expect(installed.stdout).toContain("installed @acme/plugin-billing@0.1.0 as plugin 'billing' (enabled)");
+    expect(installed.stdout).toContain(
+      "installed @acme/plugin-billing@0.1.0 as plugin 'billing' (enabled)",
+    );
     expect(installed.stdout).toContain(`signed by  ${String(keyId)}`);
     await served;
     const answer = await fetch(`${host.url}/v1/tools/billing.lookup_record/invoke`, {
@@ -157,7 +193,9 @@ describe('publish and install a plugin, as an author and an operator would', () 
     });
 
     const list = await runCli(['plugins', 'list'], trusting);
-    expect(list.stdout).toMatch(/^billing +enabled +@acme\/plugin-billing@0\.1\.0 +sha512-\S+… +verified$/m);
+    expect(list.stdout).toMatch(
+      /^billing +enabled +@acme\/plugin-billing@0\.1\.0 +sha512-\S+… +verified$/m,
+    );
   });
 
   it('keeps the scaffold on the versions the repository builds and tests with', () => {

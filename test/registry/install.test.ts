@@ -217,7 +217,9 @@ describe('POST /v1/admin/plugins/install into a running host', () => {
     expect(installed.status).toBe(422);
     expect(installed.body).toMatchObject({
       code: 'TOOLHOST_HTTP_PLUGIN_REFUSED',
-      detail: expect.stringMatching(/^@acme\/plugin-tampered@1\.0\.0 is refused: the tarball's bytes do not match sha512-/),
+      detail: expect.stringMatching(
+        /^@acme\/plugin-tampered@1\.0\.0 is refused: the tarball's bytes do not match sha512-/,
+      ),
     });
     expect(installedFolders(host).some((name) => name.includes('tampered'))).toBe(false);
   });
@@ -246,7 +248,9 @@ describe('POST /v1/admin/plugins/install into a running host', () => {
   it('answers 404 for a package the registry does not have, and 409 for a plugin name in use', async () => {
     const missing = await install(host, { spec: '@acme/not-published' });
     expect(missing.status).toBe(404);
-    expect((missing.body as { detail: string }).detail).toContain('has no @acme/not-published@latest');
+    expect((missing.body as { detail: string }).detail).toContain(
+      'has no @acme/not-published@latest',
+    );
     const again = await install(host, { spec: '@acme/plugin-hello', manifest: INLINE });
     expect(again.status).toBe(409);
     expect((again.body as { detail: string }).detail).toContain(
@@ -299,7 +303,9 @@ describe('a registry that cannot serve', () => {
     expect(installed.status).toBe(502);
     expect(installed.body).toMatchObject({
       code: 'TOOLHOST_HTTP_BAD_GATEWAY',
-      detail: expect.stringContaining(`The registry http://127.0.0.1:${port}/ could not be reached`),
+      detail: expect.stringContaining(
+        `The registry http://127.0.0.1:${port}/ could not be reached`,
+      ),
     });
     expect((installed.body as { detail: string }).detail).toContain('ECONNREFUSED');
   });

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type Host } from '../../host/src/startHost.js';
 import { createCapturingLogger } from '../support/capturingLogger.js';
+import { runCli } from '../support/hostProcess.js';
 import { fixturePlugin } from '../support/pluginPackages.js';
 import { startTestRegistry, type TestRegistry } from '../support/registry.js';
 import { createHostDirs, testSettings, type HostDirs } from '../support/testHost.js';
@@ -62,13 +63,20 @@ async function call(
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  return {
+    status: response.status,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
 }
 
 const invoke = (host: Host, tool: string) =>
   call(host, `/v1/tools/${tool}/invoke`, { body: { input: {} } });
 
-async function publish(name: string, version: string, extra: Partial<Parameters<typeof fixturePlugin>[0]> = {}) {
+async function publish(
+  name: string,
+  version: string,
+  extra: Partial<Parameters<typeof fixturePlugin>[0]> = {},
+) {
   await registry.publishFiles(
     fixturePlugin({ package: `@acme/plugin-${name}`, version, plugin: name, ...extra }),
   );
@@ -166,7 +174,15 @@ describe('tamper evidence at every load', () => {
     // In plugins/installed/, where the installer puts it, but not by the installer.
     const placed = join(dirs.pluginsDir, 'installed', '@acme+plugin-placed@1.0.0');
     mkdirSync(placed, { recursive: true });
-    writeFileSync(join(placed, 'package.json'), JSON.stringify({ name: '@acme/plugin-placed', version: '1.0.0', type: 'module', toolhost: { sdk: '^1.0.0' } }));
+    writeFileSync(
+      join(placed, 'package.json'),
+      JSON.stringify({
+        name: '@acme/plugin-placed',
+        version: '1.0.0',
+        type: 'module',
+        toolhost: { sdk: '^1.0.0' },
+      }),
+    );
     writeFileSync(join(placed, 'index.js'), code);
     dirs.writeManifest({
       name: 'placed',
@@ -178,7 +194,15 @@ describe('tamper evidence at every load', () => {
     await publish('hello', '1.0.0');
     const legacy = join(dirs.pluginsDir, 'node_modules', '@acme', 'plugin-hello');
     mkdirSync(legacy, { recursive: true });
-    writeFileSync(join(legacy, 'package.json'), JSON.stringify({ name: '@acme/plugin-hello', version: '1.0.0', type: 'module', toolhost: { sdk: '^1.0.0' } }));
+    writeFileSync(
+      join(legacy, 'package.json'),
+      JSON.stringify({
+        name: '@acme/plugin-hello',
+        version: '1.0.0',
+        type: 'module',
+        toolhost: { sdk: '^1.0.0' },
+      }),
+    );
     writeFileSync(join(legacy, 'index.js'), code);
     dirs.writeManifest({
       name: 'hello',
@@ -190,13 +214,13 @@ describe('tamper evidence at every load', () => {
     const host = await startOn(dirs);
     expect(host.registry.status('placed')).toMatchObject({
       state: 'failed',
-      error: expect.stringContaining(
-        'installed/@acme+plugin-placed@1.0.0 has no install record',
-      ),
+      error: expect.stringContaining('installed/@acme+plugin-placed@1.0.0 has no install record'),
     });
     expect(host.registry.status('hello')).toMatchObject({
       state: 'failed',
-      error: expect.stringMatching(/reinstalling it failed: .*the registry's integrity is not the pinned sha512-BBBB/),
+      error: expect.stringMatching(
+        /reinstalling it failed: .*the registry's integrity is not the pinned sha512-BBBB/,
+      ),
     });
     expect(existsSync(marker)).toBe(false);
   });
@@ -245,10 +269,11 @@ describe('updates', () => {
     await publish('live', '3.0.0');
     const next = await call(host, '/v1/admin/plugins/live/update', { body: { range: '^3.0.0' } });
     expect(next.body).toMatchObject({ from: '2.0.0', pruned: ['1.0.0'] });
-    expect(readdirSync(join(dirs.pluginsDir, 'installed')).filter((f) => f.includes('live')).sort()).toEqual([
-      '@acme+plugin-live@2.0.0',
-      '@acme+plugin-live@3.0.0',
-    ]);
+    expect(
+      readdirSync(join(dirs.pluginsDir, 'installed'))
+        .filter((f) => f.includes('live'))
+        .sort(),
+    ).toEqual(['@acme+plugin-live@2.0.0', '@acme+plugin-live@3.0.0']);
     const same = await call(host, '/v1/admin/plugins/live/update');
     expect(same.body).toMatchObject({ changed: false, to: { version: '3.0.0' } });
   });
@@ -287,7 +312,8 @@ describe('restarts and new machines', () => {
     await registry.seed('node_modules/minisearch');
     await publish('indexed', '1.0.0', {
       dependencies: { minisearch: '7.2.0' },
-      prelude: "import MiniSearch from 'minisearch';\nif (typeof MiniSearch !== 'function') throw new Error('no minisearch');\n",
+      prelude:
+        "import MiniSearch from 'minisearch';\nif (typeof MiniSearch !== 'function') throw new Error('no minisearch');\n",
     });
     await publish('plain', '1.0.0');
     const dirs = freshDirs();
@@ -296,7 +322,10 @@ describe('restarts and new machines', () => {
     const first = await startOn(dirs);
     await installEnabled(first, 'indexed');
     await installEnabled(first, 'plain');
-    const recorded = readFileSync(join(dirs.dataDir, 'installs', '@acme+plugin-indexed@1.0.0.json'), 'utf8');
+    const recorded = readFileSync(
+      join(dirs.dataDir, 'installs', '@acme+plugin-indexed@1.0.0.json'),
+      'utf8',
+    );
     await stop(first);
 
     rmSync(join(dirs.pluginsDir, 'installed'), { recursive: true, force: true });
@@ -304,7 +333,9 @@ describe('restarts and new machines', () => {
     expect(second.registry.status('indexed')).toMatchObject({ state: 'enabled', version: '1.0.0' });
     expect((await invoke(second, 'plain.version')).body['data']).toEqual({ version: '1.0.0' });
     expect((await invoke(second, 'indexed.version')).body['success']).toBe(true);
-    const reinstalled = JSON.parse(readFileSync(join(dirs.dataDir, 'installs', '@acme+plugin-indexed@1.0.0.json'), 'utf8')) as { filesDigest: string; lockfile: string };
+    const reinstalled = JSON.parse(
+      readFileSync(join(dirs.dataDir, 'installs', '@acme+plugin-indexed@1.0.0.json'), 'utf8'),
+    ) as { filesDigest: string; lockfile: string };
     const before = JSON.parse(recorded) as { filesDigest: string; lockfile: string };
     expect(reinstalled.filesDigest).toBe(before.filesDigest);
     expect(reinstalled.lockfile).toBe(before.lockfile);
@@ -312,12 +343,17 @@ describe('restarts and new machines', () => {
 
     // A new machine whose registry is down: those plugins fail with the reason, the rest serves.
     rmSync(join(dirs.pluginsDir, 'installed'), { recursive: true, force: true });
-    const third = await startOn(dirs, { TOOLHOST_REGISTRY_URL: deadRegistry, TOOLHOST_REGISTRY_RETRIES: '0' });
+    const third = await startOn(dirs, {
+      TOOLHOST_REGISTRY_URL: deadRegistry,
+      TOOLHOST_REGISTRY_RETRIES: '0',
+    });
     for (const name of ['indexed', 'plain']) {
       expect(third.registry.status(name)).toMatchObject({
         state: 'failed',
         error: expect.stringMatching(
-          new RegExp(`^Plugin '${name}' \\(@acme/plugin-${name}@1\\.0\\.0\\) is not installed: its folder is missing and reinstalling it failed: The registry ${deadRegistry} could not be reached`),
+          new RegExp(
+            `^Plugin '${name}' \\(@acme/plugin-${name}@1\\.0\\.0\\) is not installed: its folder is missing and reinstalling it failed: The registry ${deadRegistry} could not be reached`,
+          ),
         ),
       });
     }
@@ -326,5 +362,54 @@ describe('restarts and new machines', () => {
     expect(ready.body['plugins']).toEqual(
       expect.arrayContaining([expect.objectContaining({ name: 'plain', state: 'failed' })]),
     );
+  });
+});
+
+describe('the CLI on the files of a running host', () => {
+  it('installs, lists (with the file check), updates and removes; the host follows each', async () => {
+    await publish('tooled', '1.0.0');
+    const dirs = freshDirs();
+    const host = await startOn(dirs);
+    const env = {
+      TOOLHOST_MANIFESTS_DIR: dirs.manifestsDir,
+      TOOLHOST_PLUGINS_DIR: dirs.pluginsDir,
+      TOOLHOST_DATA_DIR: dirs.dataDir,
+      TOOLHOST_REGISTRY_URL: registry.url,
+    };
+    const choices = join(dirs.root, 'inline.json');
+    writeFileSync(choices, JSON.stringify(INLINE));
+    const installed = await runCli(
+      ['plugins', 'install', '@acme/plugin-tooled@^1', '--enable', '--manifest', choices],
+      env,
+    );
+    expect(installed.code, installed.stderr).toBe(0);
+    await host.plugins?.sync();
+    expect((await invoke(host, 'tooled.version')).body['data']).toEqual({ version: '1.0.0' });
+
+    const dir = join(dirs.pluginsDir, 'installed', '@acme+plugin-tooled@1.0.0');
+    appendFileSync(join(dir, 'index.js'), '//');
+    const listed = await runCli(['plugins', 'list'], env);
+    expect(listed.stdout).toMatch(
+      /^tooled +enabled +@acme\/plugin-tooled@1\.0\.0 +sha512-\S+… +Plugin 'tooled' .* file index\.js was changed after install/m,
+    );
+    rmSync(dir, { recursive: true });
+    expect((await runCli(['plugins', 'list'], env)).stdout).toContain(
+      'missing (reinstalled at its next load)',
+    );
+
+    await publish('tooled', '1.1.0');
+    const updated = await runCli(['plugins', 'update', 'tooled'], env);
+    expect(updated.code, updated.stderr).toBe(0);
+    expect(updated.stdout).toContain('updated tooled: 1.0.0 -> 1.1.0');
+    await host.plugins?.sync();
+    expect((await invoke(host, 'tooled.version')).body['data']).toEqual({ version: '1.1.0' });
+
+    const removed = await runCli(['plugins', 'remove', 'tooled'], env);
+    expect(removed.code, removed.stderr).toBe(0);
+    await host.plugins?.sync();
+    expect(host.registry.knows('tooled')).toBe(false);
+    expect(
+      readdirSync(join(dirs.pluginsDir, 'installed')).filter((f) => f.includes('tooled')),
+    ).toEqual([]);
   });
 });

@@ -122,8 +122,9 @@ export function lockClosure(lock: Record<string, LockEntry>, key: string): strin
   const visit = (at: string) => {
     if (seen.has(at)) return;
     seen.add(at);
-    for (const dep of Object.keys(lock[at]?.dependencies ?? {})) visit(resolveInLock(lock, at, dep));
-  }
+    for (const dep of Object.keys(lock[at]?.dependencies ?? {}))
+      visit(resolveInLock(lock, at, dep));
+  };
   visit(key);
   return [...seen];
 }
@@ -131,9 +132,18 @@ export function lockClosure(lock: Record<string, LockEntry>, key: string): strin
 /** Reads a tarball out of npm's cache (cacache) by its integrity, checked. */
 async function fromNpmCache(cache: string, integrity: string): Promise<Buffer> {
   const hex = Buffer.from(integrity.replace(/^sha512-/, ''), 'base64').toString('hex');
-  const file = join(cache, '_cacache', 'content-v2', 'sha512', hex.slice(0, 2), hex.slice(2, 4), hex.slice(4));
+  const file = join(
+    cache,
+    '_cacache',
+    'content-v2',
+    'sha512',
+    hex.slice(0, 2),
+    hex.slice(2, 4),
+    hex.slice(4),
+  );
   const bytes = await readFile(file);
-  if (createHash('sha512').update(bytes).digest('hex') !== hex) throw new Error(`${file} is corrupt`);
+  if (createHash('sha512').update(bytes).digest('hex') !== hex)
+    throw new Error(`${file} is corrupt`);
   return bytes;
 }
 
@@ -153,11 +163,16 @@ export async function startTestRegistry(
   });
   const token = await addUser(registry.url, 'publisher', 'publisher-password-1');
   const npmrc = join(dir, 'npmrc');
-  await writeFile(npmrc, `registry=${registry.url}\n${registry.url.replace(/^https?:/, '')}:_authToken=${token}\n`);
+  await writeFile(
+    npmrc,
+    `registry=${registry.url}\n${registry.url.replace(/^https?:/, '')}:_authToken=${token}\n`,
+  );
   const cache = join(dir, 'npm-cache');
-  const lock = (JSON.parse(await readFile(join(REPO, 'package-lock.json'), 'utf8')) as {
-    packages: Record<string, LockEntry>;
-  }).packages;
+  const lock = (
+    JSON.parse(await readFile(join(REPO, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, LockEntry>;
+    }
+  ).packages;
   const { stdout: npmCache } = await run('npm', ['config', 'get', 'cache'], { env: npmEnv() });
   const seeded = new Set<string>();
   let packages = 0;
@@ -165,7 +180,11 @@ export async function startTestRegistry(
   const npm = (args: string[], cwd: string) =>
     run('npm', [...args, '--userconfig', npmrc, '--registry', registry.url, '--cache', cache], {
       cwd,
-      env: npmEnv({ npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' }),
+      env: npmEnv({
+        npm_config_update_notifier: 'false',
+        npm_config_fund: 'false',
+        npm_config_audit: 'false',
+      }),
       maxBuffer: 16 * 1024 * 1024,
     });
 
@@ -190,7 +209,11 @@ export async function startTestRegistry(
         },
       },
       _attachments: {
-        [tarball]: { content_type: 'application/octet-stream', data: tgz.toString('base64'), length: tgz.length },
+        [tarball]: {
+          content_type: 'application/octet-stream',
+          data: tgz.toString('base64'),
+          length: tgz.length,
+        },
       },
     };
     const response = await fetch(new URL(name.replace('/', '%2f'), registry.url), {
@@ -198,16 +221,21 @@ export async function startTestRegistry(
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(body),
     });
-    if (!response.ok) throw new Error(`publishing ${name}@${version}: ${response.status} ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(`publishing ${name}@${version}: ${response.status} ${await response.text()}`);
     return { integrity };
   };
 
   const seed = async (lockKey: string) => {
     for (const key of lockClosure(lock, lockKey)) {
       const entry = lock[key] as LockEntry;
-      const tgz = await fromNpmCache(npmCache.trim(), entry.integrity ?? '').catch((error: unknown) => {
-        throw new Error(`${key}@${entry.version} is not in the npm cache (run npm ci first): ${(error as Error).message}`);
-      });
+      const tgz = await fromNpmCache(npmCache.trim(), entry.integrity ?? '').catch(
+        (error: unknown) => {
+          throw new Error(
+            `${key}@${entry.version} is not in the npm cache (run npm ci first): ${(error as Error).message}`,
+          );
+        },
+      );
       const manifest = await packageJsonOf(tgz);
       const id = `${String(manifest['name'])}@${String(manifest['version'])}`;
       if (seeded.has(id)) continue;
@@ -244,11 +272,14 @@ export async function startTestRegistry(
     },
     seed,
     async distTag(pkg, tag, version) {
-      const response = await fetch(new URL(`-/package/${pkg.replace('/', '%2f')}/dist-tags/${tag}`, registry.url), {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify(version),
-      });
+      const response = await fetch(
+        new URL(`-/package/${pkg.replace('/', '%2f')}/dist-tags/${tag}`, registry.url),
+        {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(version),
+        },
+      );
       return response.status;
     },
     async close() {

@@ -132,19 +132,23 @@ a running host starts ${update.to.version} beside ${update.from.version}, switch
       if (!name) return usage('plugins remove <name>');
       const removal = await distributionOf(settings).remove(name);
       await removal.deleteFiles();
-      console.log(`removed ${name} (${removal.package} ${removal.versions.join(', ') || 'no versions'})`);
+      console.log(
+        `removed ${name} (${removal.package} ${removal.versions.join(', ') || 'no versions'})`,
+      );
       return 0;
     }
     case 'keygen': {
       const [file] = args;
       if (!file) return usage('plugins keygen <file>');
       const key = generateSigningKey();
-      await writeFile(file, key.privateKeyPem, { mode: 0o600, flag: 'wx' }).catch((error: unknown) => {
-        throw new HostError('TOOLHOST_ERR_SIGNING_KEY_INVALID', {
-          key: file,
-          details: `cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-        });
-      });
+      await writeFile(file, key.privateKeyPem, { mode: 0o600, flag: 'wx' }).catch(
+        (error: unknown) => {
+          throw new HostError('TOOLHOST_ERR_SIGNING_KEY_INVALID', {
+            key: file,
+            details: `cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+          });
+        },
+      );
       console.log(`wrote the private key to ${file} (keep it secret)
   key id      ${key.keyId}
   public key  ${key.publicKey}

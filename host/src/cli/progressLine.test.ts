@@ -3,14 +3,21 @@ import { describeProgress, progressLine } from './progressLine.js';
 
 function stream(isTTY: boolean) {
   const written: string[] = [];
-  return { written, stream: { isTTY, write: (text: string) => written.push(text) } as unknown as NodeJS.WriteStream };
+  return {
+    written,
+    stream: { isTTY, write: (text: string) => written.push(text) } as unknown as NodeJS.WriteStream,
+  };
 }
 
 describe('the install progress line', () => {
   it('says what the install does, with bytes as it downloads', () => {
-    expect(describeProgress({ phase: 'resolving', spec: '@acme/x@^1' })).toBe('resolving @acme/x@^1');
+    expect(describeProgress({ phase: 'resolving', spec: '@acme/x@^1' })).toBe(
+      'resolving @acme/x@^1',
+    );
     expect(describeProgress({ phase: 'downloading', bytes: 12_345 })).toBe('downloading 12.3 kB');
-    expect(describeProgress({ phase: 'verifying', bytes: 12_345 })).toBe('verifying 12.3 kB (sha512)');
+    expect(describeProgress({ phase: 'verifying', bytes: 12_345 })).toBe(
+      'verifying 12.3 kB (sha512)',
+    );
     expect(describeProgress({ phase: 'installing dependencies', count: 2 })).toBe(
       'installing 2 dependencies (scripts disabled)',
     );

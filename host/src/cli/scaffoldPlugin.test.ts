@@ -22,7 +22,10 @@ describe('scaffoldPlugin', () => {
       'src/recordSchema.ts',
       'tsconfig.json',
     ]);
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(pkg).toMatchObject({
       name: 'toolhost-plugin-orders',
       toolhost: { sdk: '^1.0.0', name: 'orders' },
@@ -44,14 +47,21 @@ describe('scaffoldPlugin', () => {
 
   it('refuses a bad name, a bad package name and a folder in use', async () => {
     const root = mkdtempSync(join(tmpdir(), 'toolhost-new-'));
-    await expect(scaffoldPlugin({ name: 'Orders!', dir: join(root, 'a'), registryUrl: REGISTRY })).rejects.toThrow(
-      'a plugin name is a lowercase letter',
-    );
     await expect(
-      scaffoldPlugin({ name: 'orders', dir: join(root, 'b'), registryUrl: REGISTRY, packageName: 'Not A Name' }),
+      scaffoldPlugin({ name: 'Orders!', dir: join(root, 'a'), registryUrl: REGISTRY }),
+    ).rejects.toThrow('a plugin name is a lowercase letter');
+    await expect(
+      scaffoldPlugin({
+        name: 'orders',
+        dir: join(root, 'b'),
+        registryUrl: REGISTRY,
+        packageName: 'Not A Name',
+      }),
     ).rejects.toThrow('is not an npm package name');
     writeFileSync(join(root, 'keep.txt'), 'mine');
-    await expect(scaffoldPlugin({ name: 'orders', dir: root, registryUrl: REGISTRY })).rejects.toMatchObject({
+    await expect(
+      scaffoldPlugin({ name: 'orders', dir: root, registryUrl: REGISTRY }),
+    ).rejects.toMatchObject({
       code: 'TOOLHOST_ERR_SCAFFOLD_FAILED',
       message: expect.stringContaining('the folder exists and is not empty'),
     });

@@ -157,7 +157,15 @@ export class PackageInstaller {
       const limits = this.#options.limits ?? TARBALL_LIMITS;
       const tgz = await fetchTarball(release, access, limits.maxTarballBytes, onProgress);
       onProgress({ phase: 'verifying', bytes: tgz.length });
-      return this.#unpackAndRecord(release, parsed.range, tgz, access, signedBy, options, onProgress);
+      return this.#unpackAndRecord(
+        release,
+        parsed.range,
+        tgz,
+        access,
+        signedBy,
+        options,
+        onProgress,
+      );
     });
   }
 

@@ -5,11 +5,7 @@ import type { Manifest, PackageSource } from '../manifests/Manifest.js';
 import { readManifestFile, readManifests } from '../manifests/readManifests.js';
 import { parseManifest } from '../manifests/validateManifest.js';
 import { manifestFileOf, writeManifestFile } from '../manifests/writeManifestFile.js';
-import {
-  installedManifest,
-  pinnedSourceOf,
-  type ManifestChoices,
-} from './installedManifest.js';
+import { installedManifest, pinnedSourceOf, type ManifestChoices } from './installedManifest.js';
 import type { ProgressListener } from './InstallProgress.js';
 import type { InstallRecord } from './InstallRecord.js';
 import type { PackageInstaller } from './PackageInstaller.js';
@@ -93,7 +89,10 @@ export class PluginDistribution {
   async install(spec: string, options: InstallPluginOptions = {}): Promise<InstalledPlugin> {
     const choices = options.choices ?? {};
     // Checked before anything is downloaded.
-    parseManifest({ name: 'x', enabled: false, source: { path: 'x' }, ...choices }, 'the manifest choices');
+    parseManifest(
+      { name: 'x', enabled: false, source: { path: 'x' }, ...choices },
+      'the manifest choices',
+    );
     const parsed = parsePackageSpec(spec);
     let claimed: string | null = null;
     const record = await this.installer.install(parsed, {
@@ -130,7 +129,15 @@ export class PluginDistribution {
       const from = { version: source.version, record: current };
       if (release.version === source.version) {
         const to = current ?? (await this.installer.verify(name, source));
-        return { name, manifestFile, from, to, changed: false, restore: async () => {}, prune: async () => [] };
+        return {
+          name,
+          manifestFile,
+          from,
+          to,
+          changed: false,
+          restore: async () => {},
+          prune: async () => [],
+        };
       }
       const to = await this.installer.install(
         { name: source.package, range: release.version },
@@ -182,11 +189,25 @@ export class PluginDistribution {
     return Promise.all(
       entries.map(async (entry): Promise<PluginListing> => {
         if (entry.manifest === null) {
-          return { name: entry.name, enabled: null, source: entry.error, registry: false, integrity: null, check: null };
+          return {
+            name: entry.name,
+            enabled: null,
+            source: entry.error,
+            registry: false,
+            integrity: null,
+            check: null,
+          };
         }
         const { source, enabled } = entry.manifest;
         if (!isPackageSource(source)) {
-          return { name: entry.name, enabled, source: source.path, registry: false, integrity: null, check: null };
+          return {
+            name: entry.name,
+            enabled,
+            source: source.path,
+            registry: false,
+            integrity: null,
+            check: null,
+          };
         }
         let check = 'verified';
         try {

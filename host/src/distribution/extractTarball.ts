@@ -14,7 +14,9 @@ function unsafe(label: string, entry: string, reason: string): HostError {
 }
 
 /** Every entry on disk under `root`, by its `/`-separated relative path. */
-async function onDisk(root: string): Promise<Map<string, { dir: boolean; file: boolean; size: number }>> {
+async function onDisk(
+  root: string,
+): Promise<Map<string, { dir: boolean; file: boolean; size: number }>> {
   const found = new Map<string, { dir: boolean; file: boolean; size: number }>();
   for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
     const path = join(entry.parentPath, entry.name);

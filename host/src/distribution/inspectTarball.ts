@@ -25,7 +25,10 @@ function unsafe(label: string, entry: string, reason: string): HostError {
 }
 
 /** The path inside the package folder (null for the folder itself), or why the raw path is refused. */
-export function innerPathOf(raw: string, limits: TarballLimits): string | null | { reason: string } {
+export function innerPathOf(
+  raw: string,
+  limits: TarballLimits,
+): string | null | { reason: string } {
   if (raw.includes('\0')) return { reason: 'a NUL byte in its path' };
   if (raw.includes('\\')) return { reason: 'a backslash in its path' };
   if (raw.startsWith('/') || /^[A-Za-z]:/.test(raw)) return { reason: 'an absolute path' };
@@ -80,7 +83,8 @@ export function inspectTarball(
       entry.resume();
       if (failed) return;
       const inner = innerPathOf(entry.path, limits);
-      if (inner !== null && typeof inner === 'object') return fail(unsafe(label, entry.path, inner.reason));
+      if (inner !== null && typeof inner === 'object')
+        return fail(unsafe(label, entry.path, inner.reason));
       const kind = kindOf(entry);
       if (typeof kind === 'object') return fail(unsafe(label, entry.path, kind.reason));
       if (inner === null) return;
@@ -88,7 +92,11 @@ export function inspectTarball(
       const size = kind === 'File' ? (entry.size ?? 0) : 0;
       if (size > limits.maxFileBytes) {
         return fail(
-          unsafe(label, entry.path, `${size} bytes is over the ${limits.maxFileBytes}-byte file limit`),
+          unsafe(
+            label,
+            entry.path,
+            `${size} bytes is over the ${limits.maxFileBytes}-byte file limit`,
+          ),
         );
       }
       total += size;

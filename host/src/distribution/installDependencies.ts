@@ -55,11 +55,17 @@ export async function installDependencies(
   try {
     await writeFile(
       join(staging, 'package.json'),
-      JSON.stringify({ name: 'toolhost-plugin-dependencies', version: '0.0.0', private: true, dependencies }),
+      JSON.stringify({
+        name: 'toolhost-plugin-dependencies',
+        version: '0.0.0',
+        private: true,
+        dependencies,
+      }),
     );
     if (lockfile !== null) await writeFile(join(staging, 'package-lock.json'), lockfile);
     const npmrc = join(staging, '.npmrc-host');
-    const auth = access.token === null ? '' : `${nerfDart(access.url)}:_authToken=${access.token}\n`;
+    const auth =
+      access.token === null ? '' : `${nerfDart(access.url)}:_authToken=${access.token}\n`;
     await writeFile(npmrc, `registry=${access.url}\n${auth}`, { mode: 0o600 });
     const args = [
       lockfile === null ? 'install' : 'ci',
@@ -92,7 +98,8 @@ export async function installDependencies(
           { cause: error },
         );
       }
-      const output = String((error as { stderr?: unknown }).stderr ?? '') || (error as Error).message;
+      const output =
+        String((error as { stderr?: unknown }).stderr ?? '') || (error as Error).message;
       const lines = output
         .split('\n')
         .filter((line) => /err/i.test(line))

@@ -42,7 +42,11 @@ describe('the manifest an install writes', () => {
 
   it("takes the operator's choices, and a lower isolation only when asked for", () => {
     const choices = manifestChoicesOf(
-      { isolation: 'worker', config: { baseUrl: 'https://x.example' }, permissions: { http: ['https://x.example'] } },
+      {
+        isolation: 'worker',
+        config: { baseUrl: 'https://x.example' },
+        permissions: { http: ['https://x.example'] },
+      },
       'choices.json',
     );
     expect(installedManifest(record, true, choices)).toMatchObject({

@@ -14,7 +14,13 @@ export type ManifestChoices = Pick<
   'isolation' | 'config' | 'secrets' | 'permissions' | 'policy'
 >;
 
-const CHOSEN: ReadonlySet<string> = new Set(['isolation', 'config', 'secrets', 'permissions', 'policy']);
+const CHOSEN: ReadonlySet<string> = new Set([
+  'isolation',
+  'config',
+  'secrets',
+  'permissions',
+  'policy',
+]);
 
 /**
  * Reads the operator's choices (`--manifest file`, the install request's `manifest`). A
@@ -32,7 +38,8 @@ export function manifestChoicesOf(value: unknown, file: string): ManifestChoices
       details: `field ${extra.map((key) => `"${key}"`).join(', ')} is set by the installer; give only ${[...CHOSEN].join(', ')}`,
     });
   }
-  const { $schema: _schema, ...choices } = value as ManifestChoices & { $schema?: unknown };
+  const choices = { ...(value as ManifestChoices & { $schema?: unknown }) };
+  delete choices.$schema;
   return choices;
 }
 

@@ -27,14 +27,19 @@ describe('parsePackageSpec', () => {
 
 describe('readToolhostFields', () => {
   it('takes toolhost.name, or derives the plugin name from the package name', () => {
-    expect(readToolhostFields({ name: '@acme/plugin-billing', toolhost: { sdk: '^1.0.0' } }, 'x')).toEqual({
+    expect(
+      readToolhostFields({ name: '@acme/plugin-billing', toolhost: { sdk: '^1.0.0' } }, 'x'),
+    ).toEqual({
       sdkRange: '^1.0.0',
       pluginName: 'billing',
     });
-    expect(readToolhostFields({ name: 'toolhost-plugin-crm2', toolhost: { sdk: '^1' } }, 'x').pluginName).toBe('crm2');
-    expect(readToolhostFields({ name: '@acme/x', toolhost: { sdk: '^1', name: 'orders' } }, 'x').pluginName).toBe(
-      'orders',
-    );
+    expect(
+      readToolhostFields({ name: 'toolhost-plugin-crm2', toolhost: { sdk: '^1' } }, 'x').pluginName,
+    ).toBe('crm2');
+    expect(
+      readToolhostFields({ name: '@acme/x', toolhost: { sdk: '^1', name: 'orders' } }, 'x')
+        .pluginName,
+    ).toBe('orders');
   });
 
   it.each([

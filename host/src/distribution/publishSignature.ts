@@ -80,5 +80,11 @@ export async function publishSignature(
       details: `tagging ${label} answered HTTP ${response.status}`,
     });
   }
-  return { package: release.name, version: release.version, integrity: release.integrity, keyId, tag };
+  return {
+    package: release.name,
+    version: release.version,
+    integrity: release.integrity,
+    keyId,
+    tag,
+  };
 }

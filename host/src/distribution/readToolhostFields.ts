@@ -28,7 +28,8 @@ export function readToolhostFields(pkg: Record<string, unknown>, label: string):
   const invalid = (details: string) =>
     new HostError('TOOLHOST_ERR_PACKAGE_INVALID', { package: label, details });
   const toolhost = pkg['toolhost'];
-  const fields = typeof toolhost === 'object' && toolhost !== null ? (toolhost as Record<string, unknown>) : {};
+  const fields =
+    typeof toolhost === 'object' && toolhost !== null ? (toolhost as Record<string, unknown>) : {};
   const sdkRange = fields['sdk'];
   if (typeof sdkRange !== 'string' || semver.validRange(sdkRange) === null) {
     throw invalid('its package.json has no valid "toolhost.sdk" semver range');

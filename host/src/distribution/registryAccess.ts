@@ -20,7 +20,8 @@ export function registryAccess(
   cacheDir: string,
   action: string,
 ): RegistryAccess {
-  if (settings.url === null) throw new HostError('TOOLHOST_ERR_REGISTRY_NOT_CONFIGURED', { action });
+  if (settings.url === null)
+    throw new HostError('TOOLHOST_ERR_REGISTRY_NOT_CONFIGURED', { action });
   return {
     url: settings.url,
     token: settings.token,
@@ -69,7 +70,11 @@ export function registryFailure(error: unknown, access: RegistryAccess, spec: st
   const registry = access.url;
   const details = firstLine(error);
   if (code === 'E404' || code === 'ETARGET' || code === 'ENOVERSIONS') {
-    return new HostError('TOOLHOST_ERR_PACKAGE_NOT_FOUND', { registry, spec, details }, { cause: error });
+    return new HostError(
+      'TOOLHOST_ERR_PACKAGE_NOT_FOUND',
+      { registry, spec, details },
+      { cause: error },
+    );
   }
   if (code === 'E401' || code === 'E403') {
     return new HostError(

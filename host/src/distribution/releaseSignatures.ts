@@ -27,12 +27,18 @@ export function signedMessage(pkg: string, version: string, integrity: string): 
 
 /** The raw 32-byte key in base64 (44 characters), as TOOLHOST_TRUSTED_PUBLISHER_KEYS lists it. */
 export function rawPublicKey(key: KeyObject): string {
-  return key.export({ format: 'der', type: 'spki' }).subarray(ED25519_SPKI_PREFIX.length).toString('base64');
+  return key
+    .export({ format: 'der', type: 'spki' })
+    .subarray(ED25519_SPKI_PREFIX.length)
+    .toString('base64');
 }
 
 /** A short name for a key: the first 16 hex characters of sha256 over its raw bytes. */
 export function keyIdOf(key: KeyObject): string {
-  return createHash('sha256').update(Buffer.from(rawPublicKey(key), 'base64')).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(Buffer.from(rawPublicKey(key), 'base64'))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /**
@@ -52,7 +58,11 @@ export function parsePublicKey(text: string): KeyObject {
   if (raw.length !== 32 || raw.toString('base64') !== trimmed) {
     throw new Error('an ed25519 public key is 32 bytes in base64 (44 characters) or a PEM');
   }
-  return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+  return createPublicKey({
+    key: Buffer.concat([ED25519_SPKI_PREFIX, raw]),
+    format: 'der',
+    type: 'spki',
+  });
 }
 
 /**
@@ -85,7 +95,9 @@ export function signatureTag(
   integrity: string,
 ): { tag: string; keyId: string } {
   const keyId = keyIdOf(createPublicKey(privateKey));
-  const signature = sign(null, signedMessage(pkg, version, integrity), privateKey).toString('base64url');
+  const signature = sign(null, signedMessage(pkg, version, integrity), privateKey).toString(
+    'base64url',
+  );
   return { tag: `${SIGNATURE_TAG_PREFIX}${keyId}-${signature}`, keyId };
 }
 

@@ -40,7 +40,11 @@ const pkg = packageJsonEntry();
 describe('the safe unpack refuses a hostile tarball whole, writing nothing', () => {
   it.each<[string, RawEntry[], string]>([
     ['a ../ entry', [pkg, { path: 'package/../../escaped.js', data: 'x' }], "'..' in its path"],
-    ['a ../ in the middle', [pkg, { path: 'package/dist/../../x.js', data: 'x' }], "'..' in its path"],
+    [
+      'a ../ in the middle',
+      [pkg, { path: 'package/dist/../../x.js', data: 'x' }],
+      "'..' in its path",
+    ],
     ['an absolute path', [pkg, { path: '/tmp/absolute.js', data: 'x' }], 'an absolute path'],
     [
       'a symlink to /etc/passwd',
@@ -49,7 +53,11 @@ describe('the safe unpack refuses a hostile tarball whole, writing nothing', () 
     ],
     [
       'a symlink to its parent, then a file through it',
-      [pkg, { path: 'package/up', type: 'SymbolicLink', linkpath: '..' }, { path: 'package/up/x', data: 'x' }],
+      [
+        pkg,
+        { path: 'package/up', type: 'SymbolicLink', linkpath: '..' },
+        { path: 'package/up/x', data: 'x' },
+      ],
       'a symlink to ".."',
     ],
     [
@@ -58,9 +66,21 @@ describe('the safe unpack refuses a hostile tarball whole, writing nothing', () 
       'a hard link to "/etc/passwd"',
     ],
     ['a FIFO', [pkg, { path: 'package/pipe', type: 'FIFO' }], 'of type FIFO'],
-    ['a device', [pkg, { path: 'package/tty', type: 'CharacterDevice' }], 'of type CharacterDevice'],
-    ['an entry outside package/', [pkg, { path: 'other/x.js', data: 'x' }], 'outside the package/ folder'],
-    ['a duplicate entry', [pkg, { path: 'package/a.js', data: '1' }, { path: 'package/a.js', data: '2' }], 'it appears twice'],
+    [
+      'a device',
+      [pkg, { path: 'package/tty', type: 'CharacterDevice' }],
+      'of type CharacterDevice',
+    ],
+    [
+      'an entry outside package/',
+      [pkg, { path: 'other/x.js', data: 'x' }],
+      'outside the package/ folder',
+    ],
+    [
+      'a duplicate entry',
+      [pkg, { path: 'package/a.js', data: '1' }, { path: 'package/a.js', data: '2' }],
+      'it appears twice',
+    ],
     ['no package.json', [{ path: 'package/index.js', data: 'x' }], 'it is missing'],
     ['a backslash', [pkg, { path: 'package/a\\..\\b.js', data: 'x' }], 'a backslash in its path'],
   ])('%s', async (_label, entries, reason) => {
@@ -72,8 +92,13 @@ describe('the safe unpack refuses a hostile tarball whole, writing nothing', () 
   });
 
   it('refuses a file over the file limit at its header (17 MiB of zeros is a 17 kB tarball)', async () => {
-    const { error, dest } = await unpack([pkg, { path: 'package/zeros.bin', size: 17 * 1024 * 1024 }]);
-    expect((error as Error).message).toContain('17825792 bytes is over the 16777216-byte file limit');
+    const { error, dest } = await unpack([
+      pkg,
+      { path: 'package/zeros.bin', size: 17 * 1024 * 1024 },
+    ]);
+    expect((error as Error).message).toContain(
+      '17825792 bytes is over the 16777216-byte file limit',
+    );
     expect(existsSync(dest)).toBe(false);
   });
 
@@ -85,9 +110,11 @@ describe('the safe unpack refuses a hostile tarball whole, writing nothing', () 
   });
 
   it('refuses what is not a tarball', async () => {
-    const error = await inspectTarball(Buffer.from('not a tarball at all'), 'pkg@1.0.0', TARBALL_LIMITS).catch(
-      (e: unknown) => e,
-    );
+    const error = await inspectTarball(
+      Buffer.from('not a tarball at all'),
+      'pkg@1.0.0',
+      TARBALL_LIMITS,
+    ).catch((e: unknown) => e);
     expect(isHostError(error) && error.code).toBe('TOOLHOST_ERR_TARBALL_UNSAFE');
   });
 
@@ -106,7 +133,10 @@ describe('the safe unpack refuses a hostile tarball whole, writing nothing', () 
 
 describe('the same fixtures against tar on its own (they are hostile: it lets them through)', () => {
   it('creates the symlink', async () => {
-    const { dest } = await tarAlone([pkg, { path: 'package/index.js', type: 'SymbolicLink', linkpath: '/etc/passwd' }]);
+    const { dest } = await tarAlone([
+      pkg,
+      { path: 'package/index.js', type: 'SymbolicLink', linkpath: '/etc/passwd' },
+    ]);
     expect(lstatSync(join(dest, 'index.js')).isSymbolicLink()).toBe(true);
   });
 

@@ -15,7 +15,9 @@ const PACKAGE = {
 
 /** Records what the routes hand over; `fail` makes the next call throw. */
 class RecordingInstalls implements PluginInstallAdmin {
-  readonly requests: Array<InstallRequest | { update: string; range?: string } | { remove: string }> = [];
+  readonly requests: Array<
+    InstallRequest | { update: string; range?: string } | { remove: string }
+  > = [];
   fail: Error | null = null;
 
   async install(request: InstallRequest) {
@@ -48,15 +50,24 @@ describe('install routes', () => {
     const installs = await appWith();
     const installed = await app.fetch(
       '/v1/admin/plugins/install',
-      jsonPost({ spec: '@acme/plugin-x@^1', enable: true, manifest: { isolation: 'inline' } }, AUTH),
+      jsonPost(
+        { spec: '@acme/plugin-x@^1', enable: true, manifest: { isolation: 'inline' } },
+        AUTH,
+      ),
     );
     expect(installed.status).toBe(201);
     expect(await installed.json()).toMatchObject({ package: PACKAGE, plugin: { name: 'x' } });
     const updated = await app.fetch('/v1/admin/plugins/x/update', jsonPost({ range: '^2' }, AUTH));
     expect(updated.status).toBe(200);
-    const updatedBare = await app.fetch('/v1/admin/plugins/x/update', { method: 'POST', headers: AUTH });
+    const updatedBare = await app.fetch('/v1/admin/plugins/x/update', {
+      method: 'POST',
+      headers: AUTH,
+    });
     expect(updatedBare.status).toBe(200);
-    const removed = await app.fetch('/v1/admin/plugins/x/remove', { method: 'POST', headers: AUTH });
+    const removed = await app.fetch('/v1/admin/plugins/x/remove', {
+      method: 'POST',
+      headers: AUTH,
+    });
     expect(await removed.json()).toEqual({ name: 'x', removed: ['1.0.0'] });
     expect(installs.requests).toEqual([
       { spec: '@acme/plugin-x@^1', enable: true, manifest: { isolation: 'inline' } },
@@ -75,9 +86,18 @@ describe('install routes', () => {
 
   it.each([
     [{}, 'field "spec" is required'],
-    [{ spec: '@acme/x', manifest: { source: { path: 'evil' } } }, 'field "manifest.source" is not allowed'],
-    [{ spec: '@acme/x', manifest: { isolation: 'none' } }, 'field "manifest.isolation" must be one of'],
-    [{ spec: '@acme/x', manifest: { permissions: { http: ['file:///etc'] } } }, 'field "manifest.permissions.http.0" must match pattern'],
+    [
+      { spec: '@acme/x', manifest: { source: { path: 'evil' } } },
+      'field "manifest.source" is not allowed',
+    ],
+    [
+      { spec: '@acme/x', manifest: { isolation: 'none' } },
+      'field "manifest.isolation" must be one of',
+    ],
+    [
+      { spec: '@acme/x', manifest: { permissions: { http: ['file:///etc'] } } },
+      'field "manifest.permissions.http.0" must match pattern',
+    ],
   ])('refuse a body %j with 400', async (body, detail) => {
     const installs = await appWith();
     const res = await app.fetch('/v1/admin/plugins/install', jsonPost(body, AUTH));
@@ -87,15 +107,60 @@ describe('install routes', () => {
   });
 
   it.each([
-    [new HostError('TOOLHOST_ERR_PLUGIN_EXISTS', { plugin: 'x', file: 'x.json', details: 'd' }), 409, 'TOOLHOST_HTTP_CONFLICT'],
-    [new HostError('TOOLHOST_ERR_REGISTRY_NOT_CONFIGURED', { action: 'install x' }), 409, 'TOOLHOST_HTTP_CONFLICT'],
-    [new HostError('TOOLHOST_ERR_PACKAGE_NOT_FOUND', { registry: 'r', spec: 'x', details: 'd' }), 404, 'TOOLHOST_HTTP_NOT_FOUND'],
-    [new HostError('TOOLHOST_ERR_REGISTRY_UNREACHABLE', { registry: 'r', details: 'd' }), 502, 'TOOLHOST_HTTP_BAD_GATEWAY'],
-    [new HostError('TOOLHOST_ERR_REGISTRY_UNAUTHORIZED', { registry: 'r', action: 'a', status: 401, details: 'd' }), 502, 'TOOLHOST_HTTP_BAD_GATEWAY'],
-    [new HostError('TOOLHOST_ERR_TARBALL_UNSAFE', { package: 'x', entry: 'e', reason: 'r' }), 422, 'TOOLHOST_HTTP_PLUGIN_REFUSED'],
-    [new HostError('TOOLHOST_ERR_INTEGRITY_MISMATCH', { package: 'x', details: 'd' }), 422, 'TOOLHOST_HTTP_PLUGIN_REFUSED'],
-    [new HostError('TOOLHOST_ERR_SIGNATURE_INVALID', { package: 'x', details: 'd' }), 422, 'TOOLHOST_HTTP_PLUGIN_REFUSED'],
-    [new HostError('TOOLHOST_ERR_SDK_INCOMPATIBLE', { plugin: 'x', range: '^9', version: '1.0.0' }), 422, 'TOOLHOST_HTTP_PLUGIN_REFUSED'],
+    [
+      new HostError('TOOLHOST_ERR_PLUGIN_EXISTS', { plugin: 'x', file: 'x.json', details: 'd' }),
+      409,
+      'TOOLHOST_HTTP_CONFLICT',
+    ],
+    [
+      new HostError('TOOLHOST_ERR_REGISTRY_NOT_CONFIGURED', { action: 'install x' }),
+      409,
+      'TOOLHOST_HTTP_CONFLICT',
+    ],
+    [
+      new HostError('TOOLHOST_ERR_PACKAGE_NOT_FOUND', { registry: 'r', spec: 'x', details: 'd' }),
+      404,
+      'TOOLHOST_HTTP_NOT_FOUND',
+    ],
+    [
+      new HostError('TOOLHOST_ERR_REGISTRY_UNREACHABLE', { registry: 'r', details: 'd' }),
+      502,
+      'TOOLHOST_HTTP_BAD_GATEWAY',
+    ],
+    [
+      new HostError('TOOLHOST_ERR_REGISTRY_UNAUTHORIZED', {
+        registry: 'r',
+        action: 'a',
+        status: 401,
+        details: 'd',
+      }),
+      502,
+      'TOOLHOST_HTTP_BAD_GATEWAY',
+    ],
+    [
+      new HostError('TOOLHOST_ERR_TARBALL_UNSAFE', { package: 'x', entry: 'e', reason: 'r' }),
+      422,
+      'TOOLHOST_HTTP_PLUGIN_REFUSED',
+    ],
+    [
+      new HostError('TOOLHOST_ERR_INTEGRITY_MISMATCH', { package: 'x', details: 'd' }),
+      422,
+      'TOOLHOST_HTTP_PLUGIN_REFUSED',
+    ],
+    [
+      new HostError('TOOLHOST_ERR_SIGNATURE_INVALID', { package: 'x', details: 'd' }),
+      422,
+      'TOOLHOST_HTTP_PLUGIN_REFUSED',
+    ],
+    [
+      new HostError('TOOLHOST_ERR_SDK_INCOMPATIBLE', {
+        plugin: 'x',
+        range: '^9',
+        version: '1.0.0',
+      }),
+      422,
+      'TOOLHOST_HTTP_PLUGIN_REFUSED',
+    ],
   ])('answer %s with %i', async (error, status, code) => {
     const installs = await appWith();
     installs.fail = error;

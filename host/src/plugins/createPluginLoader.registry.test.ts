@@ -13,12 +13,23 @@ function pluginsDir(): { dir: string; marker: string } {
   const marker = join(dir, 'CODE-RAN');
   const pkg = join(dir, 'installed', '@acme+plugin-x@1.0.0');
   mkdirSync(pkg, { recursive: true });
-  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@acme/plugin-x', version: '1.0.0', type: 'module', toolhost: { sdk: '^1.0.0' } }));
-  writeFileSync(join(pkg, 'index.js'), `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport default {};\n`);
+  writeFileSync(
+    join(pkg, 'package.json'),
+    JSON.stringify({
+      name: '@acme/plugin-x',
+      version: '1.0.0',
+      type: 'module',
+      toolhost: { sdk: '^1.0.0' },
+    }),
+  );
+  writeFileSync(
+    join(pkg, 'index.js'),
+    `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport default {};\n`,
+  );
   return { dir, marker };
 }
 
-const manifest = (isolation: Manifest['isolation']): Manifest => ({
+const manifest = (isolation: NonNullable<Manifest['isolation']>): Manifest => ({
   name: 'x',
   enabled: true,
   source: { package: '@acme/plugin-x', version: '1.0.0' },
@@ -48,14 +59,22 @@ describe('the loader and registry packages', () => {
   it('refuses a registry package when it has no check to run', async () => {
     const { dir, marker } = pluginsDir();
     const load = createPluginLoader({ pluginsDir: dir, container });
-    await expect(load(manifest('inline'))).rejects.toThrow('registry packages cannot be verified by this loader');
+    await expect(load(manifest('inline'))).rejects.toThrow(
+      'registry packages cannot be verified by this loader',
+    );
     expect(existsSync(marker)).toBe(false);
   });
 
   it('refuses an isolation it cannot give before any of the code is imported', async () => {
     const { dir, marker } = pluginsDir();
-    const load = createPluginLoader({ pluginsDir: dir, container, installed: { verify: async () => undefined } });
-    await expect(load(manifest('process'))).rejects.toThrow("isolation 'process' is not available in this host yet");
+    const load = createPluginLoader({
+      pluginsDir: dir,
+      container,
+      installed: { verify: async () => undefined },
+    });
+    await expect(load(manifest('process'))).rejects.toThrow(
+      "isolation 'process' is not available in this host yet",
+    );
     expect(existsSync(marker)).toBe(false);
   });
 });

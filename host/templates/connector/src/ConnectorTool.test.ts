@@ -41,24 +41,33 @@ describe('__PLUGIN_NAME__.lookup_record', () => {
   it('returns the documented fields of the record only', async () => {
     harness = await harnessFor();
     const result = await harness.call('lookup_record', { id: 'R-1' });
-    expect(result).toMatchObject({ success: true, data: { id: 'R-1', name: 'Ada', status: 'active' } });
+    expect(result).toMatchObject({
+      success: true,
+      data: { id: 'R-1', name: 'Ada', status: 'active' },
+    });
     expect(result.data).not.toHaveProperty('internalNote');
   });
 
   it('maps 404 to not_found and 5xx to upstream_error', async () => {
     harness = await harnessFor();
-    expect(await harness.call('lookup_record', { id: 'R-404' })).toMatchObject({ errorCode: 'not_found' });
-    expect(await harness.call('lookup_record', { id: 'R-500' })).toMatchObject({ errorCode: 'upstream_error' });
+    expect(await harness.call('lookup_record', { id: 'R-404' })).toMatchObject({
+      errorCode: 'not_found',
+    });
+    expect(await harness.call('lookup_record', { id: 'R-500' })).toMatchObject({
+      errorCode: 'upstream_error',
+    });
   });
 
   it('maps a refused API key to permission_denied', async () => {
     harness = await harnessFor('wrong-key');
-    expect(await harness.call('lookup_record', { id: 'R-1' })).toMatchObject({ errorCode: 'permission_denied' });
+    expect(await harness.call('lookup_record', { id: 'R-1' })).toMatchObject({
+      errorCode: 'permission_denied',
+    });
   });
 
   it('refuses to start without a baseUrl', async () => {
-    await expect(createPluginHarness(plugin, { config: {}, secrets: { apiKey: API_KEY } })).rejects.toThrow(
-      'field "baseUrl" is required',
-    );
+    await expect(
+      createPluginHarness(plugin, { config: {}, secrets: { apiKey: API_KEY } }),
+    ).rejects.toThrow('field "baseUrl" is required');
   });
 });

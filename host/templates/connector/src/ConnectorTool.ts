@@ -44,11 +44,15 @@ export class ConnectorTool extends BaseTool<ConnectorConfig> {
         `the service refused our credentials (HTTP ${status}): check the apiKey secret`,
       );
     }
-    if (status !== 200) throw new ToolError('upstream_error', `the service answered HTTP ${status}`);
+    if (status !== 200)
+      throw new ToolError('upstream_error', `the service answered HTTP ${status}`);
     if (!isServiceRecord(data)) {
       throw new ToolError('invalid_output', 'the service answered a record of an unexpected shape');
     }
-    return ok(this.#record(data), { source: '__PLUGIN_NAME__', fetchedAt: new Date().toISOString() });
+    return ok(this.#record(data), {
+      source: '__PLUGIN_NAME__',
+      fetchedAt: new Date().toISOString(),
+    });
   }
 
   /** Only the documented fields: an upstream that adds fields must not leak them onward. */
