@@ -329,6 +329,7 @@ export class PackageInstaller {
     const key = releaseKey(release.name, release.version);
     const staging = join(this.layout.stagingDir, `${key}-${randomBytes(6).toString('hex')}`);
     await mkdir(this.layout.stagingDir, { recursive: true });
+    let recorded: string | null = null;
     try {
       const inspected = await inspectTarball(tgz, label, limits);
       onProgress({ phase: 'unpacking', files: inspected.size });
@@ -377,13 +378,17 @@ export class PackageInstaller {
         installedAt: new Date().toISOString(),
       };
       const dir = this.dirOf(release.name, release.version);
-      // A folder without a verified record here is a leftover or was placed by hand: replace it.
+      // The record first: a crash before the rename leaves a record without a folder, which
+      // the next load reinstalls, never a folder without a record, which it must refuse.
+      recorded = recordFileOf(this.layout, release.name, release.version);
+      await writeInstallRecord(recorded, record);
+      // A folder here without a verified record is a leftover or was placed by hand: replace it.
       await rm(dir, { recursive: true, force: true });
       await rename(staging, dir);
-      await writeInstallRecord(recordFileOf(this.layout, release.name, release.version), record);
       return record;
     } catch (error) {
       await rm(staging, { recursive: true, force: true });
+      if (recorded !== null) await rm(recorded, { force: true });
       if (isHostError(error)) throw error;
       throw new HostError(
         'TOOLHOST_ERR_TARBALL_UNSAFE',
