@@ -35,8 +35,8 @@ function invoke(target: TestHost, tool: string) {
 }
 
 /** Top-level code that leaves a trace if anything ever imports the module. */
-function writesMarker(): string {
-  return `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'the code ran');\n`;
+function writesMarker(file = marker): string {
+  return `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(file)}, 'the code ran');\n`;
 }
 
 function installedFolders(target: TestHost): string[] {
@@ -256,6 +256,26 @@ describe('POST /v1/admin/plugins/install into a running host', () => {
     expect((again.body as { detail: string }).detail).toContain(
       'use toolhost plugins update hello',
     );
+  });
+
+  it('the marker fixture does leave its trace when it is installed compatible and inline (so the refusals above prove something)', async () => {
+    const control = join(registry.dir, 'CONTROL-RAN');
+    await registry.publishFiles(
+      fixturePlugin({
+        package: '@acme/plugin-control',
+        version: '1.0.0',
+        plugin: 'control',
+        prelude: writesMarker(control),
+      }),
+    );
+    const installed = await install(host, {
+      spec: '@acme/plugin-control',
+      enable: true,
+      manifest: INLINE,
+    });
+    expect(installed.status).toBe(201);
+    expect(readFileSync(control, 'utf8')).toBe('the code ran');
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('refuses a spec that is not a registry spec, and a manifest that sets the source', async () => {
