@@ -173,7 +173,10 @@ export async function startTestRegistry(
       packages: Record<string, LockEntry>;
     }
   ).packages;
-  const { stdout: npmCache } = await run('npm', ['config', 'get', 'cache'], { env: npmEnv() });
+  // `npm test` passes its effective cache down; outside npm, ask npm.
+  const npmCache =
+    process.env['npm_config_cache'] ??
+    (await run('npm', ['config', 'get', 'cache'], { env: npmEnv() })).stdout;
   const seeded = new Set<string>();
   let packages = 0;
 

@@ -1,12 +1,13 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import semver from 'semver';
 import { KeyedMutex } from '@toolhost/plugin-sdk';
 import { SDK_VERSION } from '@toolhost/plugin-sdk/host';
 import type { PackageRegistrySettings } from '../config/Settings.js';
 import { HostError, isHostError } from '../errors.js';
 import type { PackageSource } from '../manifests/Manifest.js';
+import { checkUnpackedPackage } from './checkUnpackedPackage.js';
 import { extractTarball } from './extractTarball.js';
 import { fetchTarball } from './fetchTarball.js';
 import { compareFiles, digestFiles, digestOfDigests } from './fileDigest.js';
@@ -22,11 +23,16 @@ import type { ProgressListener } from './InstallProgress.js';
 import { readInstallRecord, writeInstallRecord, type InstallRecord } from './InstallRecord.js';
 import { inspectTarball } from './inspectTarball.js';
 import { parsePackageSpec, type PackageSpec } from './parsePackageSpec.js';
-import { readToolhostFields } from './readToolhostFields.js';
 import { registryAccess, type RegistryAccess } from './registryAccess.js';
 import { keyIdOf, parsePublicKey, verifyRelease } from './releaseSignatures.js';
 import { resolveRelease, type Release } from './resolveRelease.js';
 import { TARBALL_LIMITS, type TarballLimits } from './tarballLimits.js';
+import {
+  verifyInstalledPlugin,
+  type InstalledReleases,
+  type SignatureTrust,
+  type VerifyOptions,
+} from './verifyInstalledPlugin.js';
 
 export interface PackageInstallerOptions {
   pluginsDir: string;
@@ -45,36 +51,27 @@ export interface InstallOptions {
   pinned?: { integrity: string; filesDigest?: string | undefined; lockfile: string | null };
 }
 
-export interface VerifyOptions {
-  /** Reinstall a pinned release whose folder is missing (the default); false only reports it. */
-  reinstall?: boolean;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 /**
  * Installs plugin packages from the registry into versioned folders, and checks an
- * installed one before every load. The install pipeline: resolve (full metadata; integrity,
- * SDK range) → publisher signature → download (sha512 checked by pacote, size limited) →
- * inspect every tar header → extract only those entries → re-check the unpacked
- * package.json → production dependencies with scripts disabled → digest of every file →
- * move the folder into place → write the record. Nothing of the package runs on the way;
- * any failure leaves no folder behind.
+ * installed one before every load (verifyInstalledPlugin). The install pipeline: resolve
+ * (full metadata; integrity, SDK range) → publisher signature → download (sha512 checked by
+ * pacote, size limited) → inspect every tar header → extract only those entries → re-check
+ * the unpacked package.json → production dependencies with scripts disabled → digest of
+ * every file → write the record → move the folder into place. Nothing of the package runs on
+ * the way; a failure leaves neither folder nor record behind.
  */
-export class PackageInstaller {
+export class PackageInstaller implements InstalledReleases {
   readonly layout: InstallLayout;
+  readonly pluginsDir: string;
   readonly #options: PackageInstallerOptions;
   readonly #trustedKeys: KeyObject[];
+  readonly #trust: SignatureTrust;
   readonly #releases = new KeyedMutex();
 
   /** @throws HostError `TOOLHOST_ERR_SETTINGS_INVALID` for a trusted key that is not one. */
   constructor(options: PackageInstallerOptions) {
     this.#options = options;
+    this.pluginsDir = options.pluginsDir;
     this.layout = installLayout(options.pluginsDir, options.dataDir);
     this.#trustedKeys = options.registry.trustedPublisherKeys.map((key) => {
       try {
@@ -86,10 +83,14 @@ export class PackageInstaller {
         });
       }
     });
+    this.#trust = {
+      required: options.registry.requireSignedPlugins,
+      trustedKeyIds: new Set(this.#trustedKeys.map(keyIdOf)),
+    };
   }
 
-  get registryUrl(): string | null {
-    return this.#options.registry.url;
+  get recordsDir(): string {
+    return this.layout.recordsDir;
   }
 
   /** The registry, or why there is none, for `action`. */
@@ -109,7 +110,7 @@ export class PackageInstaller {
 
   /** Every installed version of `pkg` (by folder or by record), sorted. */
   async versions(pkg: string): Promise<string[]> {
-    const prefix = `${releaseKey(pkg, '')}`;
+    const prefix = releaseKey(pkg, '');
     const names = [
       ...(await readdir(this.layout.installedDir).catch(() => [] as string[])),
       ...(await readdir(this.layout.recordsDir).catch(() => [] as string[])).map((file) =>
@@ -149,7 +150,7 @@ export class PackageInstaller {
       this.#sdkVersion,
       options.pinned?.integrity ?? null,
     );
-    const signedBy = this.#checkSignature(release);
+    const signedBy = this.#signatureOf(release);
     await options.accept?.(release);
     return this.#releases.run(releaseKey(release.name, release.version), async () => {
       const present = await this.#installedAlready(release);
@@ -157,87 +158,36 @@ export class PackageInstaller {
       const limits = this.#options.limits ?? TARBALL_LIMITS;
       const tgz = await fetchTarball(release, access, limits.maxTarballBytes, onProgress);
       onProgress({ phase: 'verifying', bytes: tgz.length });
-      return this.#unpackAndRecord(
+      return this.#unpackAndRecord({
         release,
-        parsed.range,
+        requested: parsed.range,
         tgz,
         access,
         signedBy,
-        options,
+        pinned: options.pinned,
         onProgress,
-      );
+      });
     });
   }
 
-  /**
-   * The check before every load of an installed plugin, whatever runtime then loads it: the
-   * install record must exist and match the manifest's pins (integrity, filesDigest), every
-   * file must be as recorded (the first changed, added or removed file is named), and under
-   * TOOLHOST_REQUIRE_SIGNED_PLUGINS a trusted key must have signed it. A pinned release whose
-   * folder is missing (a new machine, an emptied plugins dir) is reinstalled first, verified.
-   * @throws HostError `TOOLHOST_ERR_PLUGIN_NOT_INSTALLED`, `TOOLHOST_ERR_PLUGIN_FILES_CHANGED`,
-   *   `TOOLHOST_ERR_INTEGRITY_MISMATCH` or `TOOLHOST_ERR_SIGNATURE_INVALID`.
-   */
-  async verify(
+  /** Installs exactly a pinned release again, its integrity and its recorded lockfile. */
+  reinstall(
+    source: PackageSource,
+    pinned: { integrity: string; lockfile: string | null },
+  ): Promise<InstallRecord> {
+    return this.install(
+      { name: source.package, range: source.version },
+      { pinned: { ...pinned, filesDigest: source.filesDigest } },
+    );
+  }
+
+  /** The check before every load; see verifyInstalledPlugin. */
+  verify(
     plugin: string,
     source: PackageSource,
     options: VerifyOptions = {},
   ): Promise<InstallRecord> {
-    const label = `${source.package}@${source.version}`;
-    const dir = this.dirOf(source.package, source.version);
-    const notInstalled = (details: string, cause?: unknown) =>
-      new HostError(
-        'TOOLHOST_ERR_PLUGIN_NOT_INSTALLED',
-        { plugin, package: label, details },
-        cause === undefined ? undefined : { cause },
-      );
-    let record = await this.record(source.package, source.version);
-    const folder = await exists(dir);
-    if (folder && record === null) {
-      throw notInstalled(
-        `${relative(this.#options.pluginsDir, dir)} has no install record in ${this.layout.recordsDir}, so it was not installed by toolhost plugins install; remove it and install the package`,
-      );
-    }
-    if (!folder) {
-      if (options.reinstall === false) throw notInstalled(`its folder ${dir} is missing`);
-      const integrity = source.integrity ?? record?.integrity;
-      if (integrity === undefined) {
-        throw notInstalled(
-          `its folder ${dir} is missing, and the manifest pins no integrity to reinstall it by`,
-        );
-      }
-      try {
-        record = await this.install(
-          { name: source.package, range: source.version },
-          {
-            pinned: {
-              integrity,
-              filesDigest: source.filesDigest,
-              lockfile: record?.lockfile ?? null,
-            },
-          },
-        );
-      } catch (error) {
-        throw notInstalled(
-          `its folder is missing and reinstalling it failed: ${(error as Error).message}`,
-          error,
-        );
-      }
-    }
-    if (record === null) throw notInstalled('its install record is missing');
-    this.#checkRecord(plugin, label, source, record);
-    const difference = await compareFiles(dir, record.files);
-    if (difference !== null) {
-      throw new HostError('TOOLHOST_ERR_PLUGIN_FILES_CHANGED', {
-        plugin,
-        package: label,
-        details:
-          difference.change === 'not a regular file'
-            ? `${difference.file} is not a regular file`
-            : `file ${difference.file} was ${difference.change} after install`,
-      });
-    }
-    return record;
+    return verifyInstalledPlugin(this, this.#trust, plugin, source, options);
   }
 
   /** Deletes an installed version: its folder, then its record. */
@@ -253,9 +203,8 @@ export class PackageInstaller {
   }
 
   /** The key id that signed the release, null if none did; refuses under required signatures. */
-  #checkSignature(release: Release): string | null {
-    const { requireSignedPlugins } = this.#options.registry;
-    if (!requireSignedPlugins && this.#trustedKeys.length === 0) return null;
+  #signatureOf(release: Release): string | null {
+    if (!this.#trust.required && this.#trustedKeys.length === 0) return null;
     const verdict = verifyRelease(
       release.distTags,
       this.#trustedKeys,
@@ -264,7 +213,7 @@ export class PackageInstaller {
       release.integrity,
     );
     if (verdict.ok) return verdict.keyId;
-    if (requireSignedPlugins) {
+    if (this.#trust.required) {
       throw new HostError('TOOLHOST_ERR_SIGNATURE_INVALID', {
         package: `${release.name}@${release.version}`,
         details: `TOOLHOST_REQUIRE_SIGNED_PLUGINS is true and ${verdict.reason}`,
@@ -273,57 +222,29 @@ export class PackageInstaller {
     return null;
   }
 
-  #checkRecord(plugin: string, label: string, source: PackageSource, record: InstallRecord): void {
-    const changed = (details: string) =>
-      new HostError('TOOLHOST_ERR_PLUGIN_FILES_CHANGED', { plugin, package: label, details });
-    if (record.package !== source.package || record.version !== source.version) {
-      throw changed(`its install record is of ${record.package}@${record.version}`);
-    }
-    if (source.integrity !== undefined && source.integrity !== record.integrity) {
-      throw new HostError('TOOLHOST_ERR_INTEGRITY_MISMATCH', {
-        package: label,
-        details: `the manifest of plugin '${plugin}' pins integrity ${source.integrity}, but the installed package has ${record.integrity}`,
-      });
-    }
-    if (digestOfDigests(record.files) !== record.filesDigest) {
-      throw changed('its install record was edited (its file list does not match its filesDigest)');
-    }
-    if (source.filesDigest !== undefined && source.filesDigest !== record.filesDigest) {
-      throw changed(
-        `its install record's filesDigest ${record.filesDigest} is not the manifest's pin ${source.filesDigest}`,
-      );
-    }
-    if (this.#options.registry.requireSignedPlugins) {
-      const trusted = new Set(this.#trustedKeys.map(keyIdOf));
-      if (record.signedBy === null || !trusted.has(record.signedBy)) {
-        throw new HostError('TOOLHOST_ERR_SIGNATURE_INVALID', {
-          package: label,
-          details: `TOOLHOST_REQUIRE_SIGNED_PLUGINS is true and it was installed ${record.signedBy === null ? 'unsigned' : `signed by key ${record.signedBy}, which is not trusted now`}`,
-        });
-      }
-    }
-  }
-
   /** The record of exactly this release when its folder is installed and verifies. */
   async #installedAlready(release: Release): Promise<InstallRecord | null> {
     const record = await this.record(release.name, release.version);
     const dir = this.dirOf(release.name, release.version);
-    if (record === null || record.integrity !== release.integrity || !(await exists(dir))) {
-      return null;
-    }
+    const folder = await stat(dir).then(
+      () => true,
+      () => false,
+    );
+    if (record === null || record.integrity !== release.integrity || !folder) return null;
     if (digestOfDigests(record.files) !== record.filesDigest) return null;
     return (await compareFiles(dir, record.files)) === null ? record : null;
   }
 
-  async #unpackAndRecord(
-    release: Release,
-    requested: string,
-    tgz: Buffer,
-    access: RegistryAccess,
-    signedBy: string | null,
-    options: InstallOptions,
-    onProgress: ProgressListener,
-  ): Promise<InstallRecord> {
+  async #unpackAndRecord(step: {
+    release: Release;
+    requested: string;
+    tgz: Buffer;
+    access: RegistryAccess;
+    signedBy: string | null;
+    pinned: InstallOptions['pinned'];
+    onProgress: ProgressListener;
+  }): Promise<InstallRecord> {
+    const { release, tgz, access, pinned, onProgress } = step;
     const label = `${release.name}@${release.version}`;
     const limits = this.#options.limits ?? TARBALL_LIMITS;
     const key = releaseKey(release.name, release.version);
@@ -334,7 +255,7 @@ export class PackageInstaller {
       const inspected = await inspectTarball(tgz, label, limits);
       onProgress({ phase: 'unpacking', files: inspected.size });
       await extractTarball(tgz, staging, inspected, label, limits);
-      const unpacked = await this.#checkUnpacked(staging, release, label);
+      const unpacked = await checkUnpackedPackage(staging, release, this.#sdkVersion);
       const dependencies = Object.keys({
         ...((unpacked['dependencies'] as object | undefined) ?? {}),
         ...((unpacked['optionalDependencies'] as object | undefined) ?? {}),
@@ -345,7 +266,7 @@ export class PackageInstaller {
         `${staging}.deps`,
         access,
         label,
-        options.pinned?.lockfile ?? null,
+        pinned?.lockfile ?? null,
       );
       onProgress({ phase: 'recording' });
       const files = await digestFiles(staging).catch((error: unknown) => {
@@ -356,11 +277,10 @@ export class PackageInstaller {
         });
       });
       const filesDigest = digestOfDigests(files);
-      const pinnedDigest = options.pinned?.filesDigest;
-      if (pinnedDigest !== undefined && pinnedDigest !== filesDigest) {
+      if (pinned?.filesDigest !== undefined && pinned.filesDigest !== filesDigest) {
         throw new HostError('TOOLHOST_ERR_INTEGRITY_MISMATCH', {
           package: label,
-          details: `its reinstalled files (dependencies included) hash to ${filesDigest}, not the manifest's filesDigest ${pinnedDigest}; install it again to pin what it resolves to now`,
+          details: `its reinstalled files (dependencies included) hash to ${filesDigest}, not the manifest's filesDigest ${pinned.filesDigest}; install it again to pin what it resolves to now`,
         });
       }
       const record: InstallRecord = {
@@ -369,9 +289,9 @@ export class PackageInstaller {
         integrity: release.integrity,
         pluginName: release.pluginName,
         sdkRange: release.sdkRange,
-        requested,
+        requested: step.requested,
         registry: access.url,
-        signedBy,
+        signedBy: step.signedBy,
         files,
         filesDigest,
         lockfile: installed?.lockfile ?? null,
@@ -396,49 +316,5 @@ export class PackageInstaller {
         { cause: error },
       );
     }
-  }
-
-  /**
-   * The registry's document is the publisher's claim (a hand-made publish can say one thing
-   * and ship another); the unpacked package.json is what would load, so check it again.
-   */
-  async #checkUnpacked(
-    staging: string,
-    release: Release,
-    label: string,
-  ): Promise<Record<string, unknown>> {
-    let pkg: Record<string, unknown>;
-    try {
-      pkg = JSON.parse(await readFile(join(staging, 'package.json'), 'utf8')) as Record<
-        string,
-        unknown
-      >;
-    } catch (error) {
-      throw new HostError('TOOLHOST_ERR_PACKAGE_INVALID', {
-        package: label,
-        details: `its package.json is not JSON (${(error as Error).message})`,
-      });
-    }
-    if (pkg['name'] !== release.name || pkg['version'] !== release.version) {
-      throw new HostError('TOOLHOST_ERR_PACKAGE_INVALID', {
-        package: label,
-        details: `the registry describes ${label}, but its package.json is ${String(pkg['name'])}@${String(pkg['version'])}`,
-      });
-    }
-    const fields = readToolhostFields(pkg, label);
-    if (!semver.satisfies(this.#sdkVersion, fields.sdkRange)) {
-      throw new HostError('TOOLHOST_ERR_SDK_INCOMPATIBLE', {
-        plugin: label,
-        range: `${fields.sdkRange} (its package.json; the registry said ${release.sdkRange})`,
-        version: this.#sdkVersion,
-      });
-    }
-    if (fields.pluginName !== release.pluginName) {
-      throw new HostError('TOOLHOST_ERR_PACKAGE_INVALID', {
-        package: label,
-        details: `the registry names its plugin '${release.pluginName}', its package.json '${fields.pluginName}'`,
-      });
-    }
-    return pkg;
   }
 }
