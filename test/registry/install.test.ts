@@ -245,6 +245,23 @@ describe('POST /v1/admin/plugins/install into a running host', () => {
     expect(existsSync(join(host.dirs.root, 'escaped.js'))).toBe(false);
   });
 
+  it('refuses a dependency that is not a registry version, before npm runs', async () => {
+    await registry.publishFiles(
+      fixturePlugin({
+        package: '@acme/plugin-sideload',
+        version: '1.0.0',
+        plugin: 'sideload',
+        dependencies: { evil: 'git+https://example.com/evil.git' },
+      }),
+    );
+    const installed = await install(host, { spec: '@acme/plugin-sideload', manifest: INLINE });
+    expect(installed.status).toBe(422);
+    expect((installed.body as { detail: string }).detail).toBe(
+      '@acme/plugin-sideload@1.0.0 is not an installable toolhost plugin: its dependency evil is "git+https://example.com/evil.git", not a version range of the registry',
+    );
+    expect(installedFolders(host).some((name) => name.includes('sideload'))).toBe(false);
+  });
+
   it('answers 404 for a package the registry does not have, and 409 for a plugin name in use', async () => {
     const missing = await install(host, { spec: '@acme/not-published' });
     expect(missing.status).toBe(404);

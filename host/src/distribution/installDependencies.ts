@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import semver from 'semver';
 import { HostError } from '../errors.js';
 import { nerfDart, type RegistryAccess } from './registryAccess.js';
 
@@ -15,16 +16,52 @@ export interface DependencyInstall {
   lockfile: string;
 }
 
-function productionDependencies(pkg: Record<string, unknown>): Record<string, string> {
+const TAG = /^[A-Za-z][A-Za-z0-9._-]*$/;
+
+/**
+ * The plugin's `dependencies` and `optionalDependencies` but the SDK, each a registry spec:
+ * a git, file, link, alias or URL spec would make npm fetch from elsewhere than the registry.
+ * @throws HostError `TOOLHOST_ERR_PACKAGE_INVALID` naming the first other spec.
+ */
+export function productionDependencies(
+  pkg: Record<string, unknown>,
+  label: string,
+): Record<string, string> {
   const wanted: Record<string, string> = {};
   for (const field of ['dependencies', 'optionalDependencies']) {
     const deps = pkg[field];
     if (typeof deps !== 'object' || deps === null) continue;
     for (const [name, range] of Object.entries(deps as Record<string, unknown>)) {
-      if (!HOST_PROVIDED.has(name) && typeof range === 'string') wanted[name] = range;
+      if (HOST_PROVIDED.has(name)) continue;
+      if (typeof range !== 'string' || (semver.validRange(range) === null && !TAG.test(range))) {
+        throw new HostError('TOOLHOST_ERR_PACKAGE_INVALID', {
+          package: label,
+          details: `its dependency ${name} is ${JSON.stringify(range)}, not a version range of the registry`,
+        });
+      }
+      wanted[name] = range;
     }
   }
   return wanted;
+}
+
+/**
+ * Every package of an npm lockfile must come from the registry: a transitive git or URL
+ * dependency would not.
+ * @returns the first package resolved elsewhere, with where from; null if none.
+ */
+export function resolvedElsewhere(lockfile: string, registryUrl: string): string | null {
+  const { packages = {} } = JSON.parse(lockfile) as {
+    packages?: Record<string, { resolved?: string; link?: boolean }>;
+  };
+  for (const [path, entry] of Object.entries(packages)) {
+    if (path === '') continue;
+    if (entry.link === true) return `${path} (a link)`;
+    if (typeof entry.resolved !== 'string' || !entry.resolved.startsWith(registryUrl)) {
+      return `${path} (from ${entry.resolved ?? 'nowhere recorded'})`;
+    }
+  }
+  return null;
 }
 
 /**
@@ -48,7 +85,7 @@ export async function installDependencies(
     string,
     unknown
   >;
-  const dependencies = productionDependencies(pkg);
+  const dependencies = productionDependencies(pkg, label);
   if (Object.keys(dependencies).length === 0) return null;
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
@@ -64,6 +101,9 @@ export async function installDependencies(
     );
     if (lockfile !== null) await writeFile(join(staging, 'package-lock.json'), lockfile);
     const npmrc = join(staging, '.npmrc-host');
+    // No global or scope-specific registries either: only the one it was given.
+    const globalrc = join(staging, '.npmrc-global');
+    await writeFile(globalrc, '');
     const auth =
       access.token === null ? '' : `${nerfDart(access.url)}:_authToken=${access.token}\n`;
     await writeFile(npmrc, `registry=${access.url}\n${auth}`, { mode: 0o600 });
@@ -78,6 +118,7 @@ export async function installDependencies(
       '--no-update-notifier',
       '--loglevel=error',
       `--userconfig=${npmrc}`,
+      `--globalconfig=${globalrc}`,
       `--registry=${access.url}`,
       `--cache=${access.cacheDir}`,
       `--fetch-timeout=${access.timeoutMs}`,
@@ -112,6 +153,13 @@ export async function installDependencies(
       );
     }
     const resolved = await readFile(join(staging, 'package-lock.json'), 'utf8');
+    const elsewhere = resolvedElsewhere(resolved, access.url);
+    if (elsewhere !== null) {
+      throw new HostError('TOOLHOST_ERR_DEPENDENCIES_FAILED', {
+        package: label,
+        details: `${elsewhere} does not come from the registry ${access.url}`,
+      });
+    }
     await rm(join(pluginDir, 'node_modules'), { recursive: true, force: true });
     await rename(join(staging, 'node_modules'), join(pluginDir, 'node_modules'));
     return { lockfile: resolved };
