@@ -54,10 +54,10 @@ export async function resolveRelease(
     throw registryFailure(error, access, wanted);
   }
   const label = `${found.name}@${found.version}`;
-  if (found.name !== spec.name) {
+  if (found.name !== spec.name || semver.valid(found.version) !== found.version) {
     throw new HostError('TOOLHOST_ERR_PACKAGE_INVALID', {
       package: wanted,
-      details: `the registry answered with the document of ${label}`,
+      details: `the registry answered with the document of ${JSON.stringify(label)}`,
     });
   }
   const integrity = found.dist.integrity;
