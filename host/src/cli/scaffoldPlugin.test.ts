@@ -1,14 +1,23 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { scaffoldPlugin } from './scaffoldPlugin.js';
 
 const REGISTRY = 'http://127.0.0.1:4873/';
+const scratch: string[] = [];
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
+const scratchDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'toolhost-new-'));
+  scratch.push(dir);
+  return dir;
+};
 
 describe('scaffoldPlugin', () => {
   it('writes a standalone, publishable package from the crm template', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'toolhost-new-')), 'orders');
+    const dir = join(scratchDir(), 'orders');
     const files = await scaffoldPlugin({ name: 'orders', dir, registryUrl: REGISTRY });
     expect(files).toEqual([
       '.gitignore',
@@ -46,7 +55,7 @@ describe('scaffoldPlugin', () => {
   });
 
   it('refuses a bad name, a bad package name and a folder in use', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'toolhost-new-'));
+    const root = scratchDir();
     await expect(
       scaffoldPlugin({ name: 'Orders!', dir: join(root, 'a'), registryUrl: REGISTRY }),
     ).rejects.toThrow('a plugin name is a lowercase letter');

@@ -8,11 +8,17 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { compareFiles, digestFiles, digestOfDigests } from './fileDigest.js';
+
+const scratch: string[] = [];
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
 
 function pluginFolder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'toolhost-digest-'));
+  scratch.push(dir);
   mkdirSync(join(dir, 'dist'));
   mkdirSync(join(dir, 'node_modules', 'dep'), { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{"name":"p"}');

@@ -1,8 +1,16 @@
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extract } from 'tar';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isHostError } from '../errors.js';
 import { extractTarball } from './extractTarball.js';
 import { inspectTarball } from './inspectTarball.js';
@@ -12,6 +20,7 @@ import { packageJsonEntry, rawTarball, type RawEntry } from './testing/rawTarbal
 /** The two passes as the installer runs them, into a fresh folder inside a fresh root. */
 async function unpack(entries: readonly RawEntry[], limits = TARBALL_LIMITS) {
   const root = mkdtempSync(join(tmpdir(), 'toolhost-unpack-'));
+  scratch.push(root);
   const dest = join(root, 'staging', 'pkg');
   const tgz = rawTarball(entries);
   const error = await inspectTarball(tgz, 'pkg@1.0.0', limits)
@@ -26,6 +35,7 @@ async function unpack(entries: readonly RawEntry[], limits = TARBALL_LIMITS) {
 /** tar on its own, as a careless installer would call it (strip the package/ folder). */
 async function tarAlone(entries: readonly RawEntry[]) {
   const root = mkdtempSync(join(tmpdir(), 'toolhost-tar-alone-'));
+  scratch.push(root);
   const dest = join(root, 'pkg');
   const { mkdirSync, writeFileSync } = await import('node:fs');
   mkdirSync(dest);
@@ -36,6 +46,10 @@ async function tarAlone(entries: readonly RawEntry[]) {
 }
 
 const pkg = packageJsonEntry();
+const scratch: string[] = [];
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('the safe unpack refuses a hostile tarball whole, writing nothing', () => {
   it.each<[string, RawEntry[], string]>([

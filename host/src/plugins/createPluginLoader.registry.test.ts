@@ -1,15 +1,21 @@
 import 'reflect-metadata';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { container } from 'tsyringe';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Manifest, PackageSource } from '../manifests/Manifest.js';
 import { createPluginLoader } from './createPluginLoader.js';
+
+const scratch: string[] = [];
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
 
 /** A plugins dir with one installed-looking package whose top-level code leaves a marker. */
 function pluginsDir(): { dir: string; marker: string } {
   const dir = mkdtempSync(join(tmpdir(), 'toolhost-loader-registry-'));
+  scratch.push(dir);
   const marker = join(dir, 'CODE-RAN');
   const pkg = join(dir, 'installed', '@acme+plugin-x@1.0.0');
   mkdirSync(pkg, { recursive: true });
