@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentResponse } from '../host/src/agent/AgentResponse.js';
 import { REPO_PLUGINS_DIR, useBuiltinManifests } from './support/builtinPlugins.js';
+import { ANONYMOUS_OWNER } from '../host/src/session/sessionOwner.js';
 import { startHost } from '../host/src/startHost.js';
 import { createInMemoryTracing } from '../host/src/telemetry/createInMemoryTracing.js';
 import { createCapturingLogger } from './support/capturingLogger.js';
@@ -216,6 +217,7 @@ describe('agent telemetry', () => {
         sessionId: 's-trace',
         text: 'How do refunds work?',
         requestId: 'req-trace-1',
+        owner: ANONYMOUS_OWNER,
       });
       const spans = tracing.exporter.getFinishedSpans();
       const agentSpan = spans.find((span) => span.name === 'agent.process_message');
