@@ -52,7 +52,12 @@ describe('RulePlanner', () => {
   });
 
   it('an account question with a known customer adds the CRM lookup, only when registered', async () => {
-    const input = { text: 'What is my account status?', customerId: 'C-1', session: session(), toolSessionId: 's' };
+    const input = {
+      text: 'What is my account status?',
+      customerId: 'C-1',
+      session: session(),
+      toolSessionId: 's',
+    };
     expect(toolsOf((await planner.plan({ ...input, has: everything })).steps)[0]).toEqual([
       'memory.recall',
       'rag.search',

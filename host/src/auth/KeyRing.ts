@@ -7,8 +7,7 @@ import { createToolFilter } from './ToolFilter.js';
 export type AuthFailure = 'missing' | 'unknown';
 
 export type Authentication =
-  | { ok: true; principal: Principal }
-  | { ok: false; failure: AuthFailure };
+  { ok: true; principal: Principal } | { ok: false; failure: AuthFailure };
 
 /**
  * The configured API keys. `authenticate` takes an `Authorization` header value: the

@@ -114,7 +114,8 @@ function apiKeysOf(e: Env, cwd: string): ApiKeySetting[] {
     }
     keys = parseApiKeys('TOOLHOST_API_KEYS_FILE', text);
   }
-  const variable = e.TOOLHOST_API_KEYS_FILE === undefined ? 'TOOLHOST_API_KEYS' : 'TOOLHOST_API_KEYS_FILE';
+  const variable =
+    e.TOOLHOST_API_KEYS_FILE === undefined ? 'TOOLHOST_API_KEYS' : 'TOOLHOST_API_KEYS_FILE';
   return withAdminToken(variable, keys, e.TOOLHOST_ADMIN_TOKEN ?? null);
 }
 

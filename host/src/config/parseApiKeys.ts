@@ -52,9 +52,7 @@ const keyListSchema = {
   },
 } as const;
 
-const validate = new Ajv({ allErrors: false, strict: true }).compile<ApiKeyEntry[]>(
-  keyListSchema,
-);
+const validate = new Ajv({ allErrors: false, strict: true }).compile<ApiKeyEntry[]>(keyListSchema);
 
 /** SHA-256 of a key, lowercase hex: how keys are kept and looked up. */
 export function sha256Hex(key: string): string {
@@ -125,7 +123,8 @@ export function withAdminToken(
   const names = new Set<string>();
   const digests = new Set<string>();
   for (const key of all) {
-    const by = key.name === ADMIN_TOKEN_KEY_NAME && adminToken !== null ? 'TOOLHOST_ADMIN_TOKEN' : variable;
+    const by =
+      key.name === ADMIN_TOKEN_KEY_NAME && adminToken !== null ? 'TOOLHOST_ADMIN_TOKEN' : variable;
     if (names.has(key.name)) {
       throw new HostError('TOOLHOST_ERR_SETTINGS_INVALID', {
         variable: by,

@@ -18,19 +18,23 @@ export function auditRoutes(
   keys: KeyRing,
   sessionTtlSeconds: number,
 ): void {
-  router.get('/v1/sessions/:sessionId/audit', requireScope(keys, ['messages', 'admin']), async (ctx) => {
-    const principal = principalOf(ctx);
-    const sessionId = sessionIdParam(ctx.params['sessionId']);
-    if (principal.scopes.has('admin')) {
-      ctx.body = { sessionId, entries: await audit.list(sessionId) };
-      return;
-    }
-    const session = agent ? await agent.session(sessionId, principal.name) : null;
-    if (session === null) throw unknownSession(sessionId);
-    // An earlier session of this id was idle for a whole TTL before it expired, so its entries
-    // are older than createdAt - TTL; half a TTL of margin absorbs clock skew between hosts.
-    const since = Date.parse(session.createdAt) - (sessionTtlSeconds * 1000) / 2;
-    const entries = await audit.list(sessionId);
-    ctx.body = { sessionId, entries: entries.filter((e) => Date.parse(e.timestamp) > since) };
-  });
+  router.get(
+    '/v1/sessions/:sessionId/audit',
+    requireScope(keys, ['messages', 'admin']),
+    async (ctx) => {
+      const principal = principalOf(ctx);
+      const sessionId = sessionIdParam(ctx.params['sessionId']);
+      if (principal.scopes.has('admin')) {
+        ctx.body = { sessionId, entries: await audit.list(sessionId) };
+        return;
+      }
+      const session = agent ? await agent.session(sessionId, principal.name) : null;
+      if (session === null) throw unknownSession(sessionId);
+      // An earlier session of this id was idle for a whole TTL before it expired, so its entries
+      // are older than createdAt - TTL; half a TTL of margin absorbs clock skew between hosts.
+      const since = Date.parse(session.createdAt) - (sessionTtlSeconds * 1000) / 2;
+      const entries = await audit.list(sessionId);
+      ctx.body = { sessionId, entries: entries.filter((e) => Date.parse(e.timestamp) > since) };
+    },
+  );
 }

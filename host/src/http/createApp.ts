@@ -26,7 +26,8 @@ export function createApp(deps: HttpDeps): Koa<HttpState> {
   // a client that hung up is its own doing, not ours.
   app.on('error', (error: unknown) => {
     const code = (error as { code?: unknown }).code;
-    const clientGone = code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE';
+    const clientGone =
+      code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE';
     deps.logger.log(clientGone ? 'info' : 'error', 'http response failed', {
       error_message: error instanceof Error ? error.message : String(error),
     });
@@ -38,7 +39,12 @@ export function createApp(deps: HttpDeps): Koa<HttpState> {
   healthRoutes(router, deps);
   toolRoutes(router, deps);
   if (deps.agent) sessionRoutes(router, deps.agent, keys, settings.bodyLimitBytes);
-  metricsRoutes(router, metrics, deps.metrics, settings.metricsPublic ? null : requireScope(keys, []));
+  metricsRoutes(
+    router,
+    metrics,
+    deps.metrics,
+    settings.metricsPublic ? null : requireScope(keys, []),
+  );
   if (keys.grants('admin')) adminRoutes(router, deps.plugins, keys);
   if (deps.audit && !keys.protectedMode) {
     auditRoutes(router, deps.audit, deps.agent, keys, settings.sessionTtlSeconds);

@@ -7,10 +7,10 @@
 const SUSPECT_ESCAPE = /\\u(?:0000|d[89a-f])/i;
 
 // With the u flag a proper pair is one code point; only a lone surrogate is \p{Cs}.
-const NUL_OR_LONE_SURROGATE = /\u0000|\p{Cs}/u;
+const LONE_SURROGATE = /\p{Cs}/u;
 
 function unstorable(text: string): boolean {
-  return NUL_OR_LONE_SURROGATE.test(text);
+  return text.includes('\u0000') || LONE_SURROGATE.test(text);
 }
 
 function walk(value: unknown, path: string[]): string[] | null {

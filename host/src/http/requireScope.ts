@@ -11,18 +11,19 @@ import { HttpProblem } from './problem.js';
  * 401 without a key or with an unknown one, 403 with a key that lacks the scope. In
  * protected mode every caller is the anonymous principal.
  */
-export function requireScope(
-  keys: KeyRing,
-  scopes: readonly ApiKeyScope[],
-): Middleware<HttpState> {
+export function requireScope(keys: KeyRing, scopes: readonly ApiKeyScope[]): Middleware<HttpState> {
   const needed = scopes.join(' ');
   return (ctx, next) => {
     const authentication = keys.authenticate(ctx.get('Authorization'));
     if (!authentication.ok) {
       throw authentication.failure === 'missing'
-        ? new HttpProblem('TOOLHOST_HTTP_UNAUTHORIZED', 'an API key is required (Authorization: Bearer <key>)', {
-            headers: { 'WWW-Authenticate': 'Bearer' },
-          })
+        ? new HttpProblem(
+            'TOOLHOST_HTTP_UNAUTHORIZED',
+            'an API key is required (Authorization: Bearer <key>)',
+            {
+              headers: { 'WWW-Authenticate': 'Bearer' },
+            },
+          )
         : new HttpProblem('TOOLHOST_HTTP_UNAUTHORIZED', 'the API key is not valid', {
             headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
           });

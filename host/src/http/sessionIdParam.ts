@@ -16,4 +16,3 @@ export function sessionIdParam(value: string | undefined): string {
 export function unknownSession(sessionId: string): HttpProblem {
   return new HttpProblem('TOOLHOST_HTTP_SESSION_UNKNOWN', `no session '${sessionId}'`);
 }
-

@@ -64,7 +64,8 @@ export function toolRoutes(
     if (annotations === null) {
       throw new HttpProblem('TOOLHOST_HTTP_TOOL_UNKNOWN', `no tool named '${tool}' is registered`);
     }
-    if (!principal.tools.allows({ name: tool, annotations })) throw mayNotCall(principal.name, tool);
+    if (!principal.tools.allows({ name: tool, annotations }))
+      throw mayNotCall(principal.name, tool);
     const { input } = validateInvokeBody(await readJsonBody(ctx, limitBytes));
     if (sessionId !== null && !(await deps.sessions.claim(sessionId, principal.name))) {
       throw new HttpProblem('TOOLHOST_HTTP_SESSION_UNKNOWN', `no session '${sessionId}'`);
