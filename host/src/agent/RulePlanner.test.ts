@@ -125,4 +125,15 @@ describe('RulePlanner', () => {
       ).steps,
     ).toEqual([]);
   });
+
+  it('keys the ticket dedupe by the session as tools see it, so two keys never share a ticket', async () => {
+    const plan = await planner.plan({
+      text: 'talk to a human',
+      customerId: null,
+      session: session(),
+      toolSessionId: 'web/s',
+      has: everything,
+    });
+    expect(plan.steps[1]?.[0]?.input).toMatchObject({ dedupeKey: 'session:web/s' });
+  });
 });
