@@ -1,6 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import { ok, type CallContext } from '@toolhost/plugin-sdk';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createCapturingLogger } from '../../../test/support/capturingLogger.js';
 import type { AuditedMessage } from '../audit/AuditedMessage.js';
 import { HostError } from '../errors.js';
@@ -147,5 +147,39 @@ describe('CustomerSupportAgent: each message counted, audited and run once', () 
     expect(t.calls).toHaveLength(1);
     expect(await t.sessions.get('s-1')).toMatchObject({ messageCount: 1 });
     expect(await t.sessions.get('s-2')).toBeNull();
+  });
+
+  it('a key the store could not release (it was away) is released in the background once it is back', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    try {
+      const t = setup();
+      const release = t.sessions.releaseTurn.bind(t.sessions);
+      let away = 2;
+      t.sessions.releaseTurn = async (owner, claim) => {
+        if (away > 0) {
+          away--;
+          throw new Error('Connection is closed.');
+        }
+        return release(owner, claim);
+      };
+      t.failAudit(true);
+      await expect(t.agent.processMessage(message({ idempotencyKey: 'K5' }))).rejects.toThrow();
+      t.failAudit(false);
+      expect((await t.agent.processMessage(message({ idempotencyKey: 'K5' }))).status).toBe(
+        'in_flight',
+      );
+      await vi.advanceTimersByTimeAsync(250);
+      expect(away).toBe(0);
+      expect((await t.agent.processMessage(message({ idempotencyKey: 'K5' }))).status).toBe(
+        'in_flight',
+      );
+      await vi.advanceTimersByTimeAsync(500);
+      expect((await t.agent.processMessage(message({ idempotencyKey: 'K5' }))).status).toBe(
+        'answered',
+      );
+      expect(await t.sessions.get('s-1')).toMatchObject({ messageCount: 1 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

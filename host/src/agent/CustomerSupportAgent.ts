@@ -5,6 +5,7 @@ import type { Logger } from 'winston';
 import type { AuditedMessage } from '../audit/AuditedMessage.js';
 import type { Invocation, ToolInvoker } from '../invocation/ToolInvoker.js';
 import { redactPii } from '../pii/redactPii.js';
+import { DEFAULT_IN_FLIGHT_LEASE_MS } from '../session/sessionDefaults.js';
 import { sessionIdForTools } from '../session/sessionOwner.js';
 import type { SessionContext, SessionPatch, SessionStore } from '../session/SessionStore.js';
 import type { IdempotencyClaim } from '../session/SessionTurn.js';
@@ -31,6 +32,9 @@ export interface CustomerSupportAgentDeps {
 }
 
 const ANSWER_TOOLS = new Set(['rag.search', 'crm.lookup_customer']);
+
+/** How long a failed release is retried in the background: the stores' default in-flight lease. */
+const RELEASE_RETRY_MS = DEFAULT_IN_FLIGHT_LEASE_MS;
 
 /** What an Idempotency-Key promises: this session, this text, this customer. */
 function fingerprintOf(request: MessageRequest): string {
@@ -72,7 +76,7 @@ export class CustomerSupportAgent {
   }
 
   async #begin(request: MessageRequest, traceId: string): Promise<MessageOutcome> {
-    const { sessions, logger } = this.deps;
+    const { sessions } = this.deps;
     const { sessionId, owner } = request;
     const claim: IdempotencyClaim | null = request.idempotencyKey
       ? { key: request.idempotencyKey, fingerprint: fingerprintOf(request), token: randomUUID() }
@@ -92,18 +96,42 @@ export class CustomerSupportAgent {
     try {
       return await this.#turn(request, begun.session, claim, traceId);
     } catch (error) {
-      if (claim) {
-        await sessions.releaseTurn(owner, claim).catch((releaseError: unknown) =>
-          // The record lapses with its lease; until then a retry answers 409.
-          logger.warn('idempotency record not released', {
-            request_id: request.requestId,
-            session_id: sessionId,
-            error: (releaseError as Error).message,
-          }),
-        );
-      }
+      if (claim) await this.#release(request, claim);
       throw error;
     }
+  }
+
+  /**
+   * Frees a failed turn's key so the client's retry runs again. When the store is what
+   * failed, the release is tried again in the background until it lands (the store is back)
+   * or the in-flight lease would have lapsed anyway; until then a retry answers 409.
+   */
+  async #release(request: MessageRequest, claim: IdempotencyClaim): Promise<void> {
+    const { sessions, logger } = this.deps;
+    const fields = { request_id: request.requestId, session_id: request.sessionId };
+    const attempt = () => sessions.releaseTurn(request.owner, claim);
+    try {
+      await attempt();
+      return;
+    } catch (error) {
+      logger.warn('idempotency record not released yet: retrying', {
+        ...fields,
+        error: (error as Error).message,
+      });
+    }
+    const deadline = Date.now() + RELEASE_RETRY_MS;
+    const retry = (delay: number) => {
+      setTimeout(() => {
+        attempt().then(
+          () => logger.info('idempotency record released', fields),
+          () => {
+            if (Date.now() + delay < deadline) retry(Math.min(delay * 2, 2_000));
+            else logger.warn('idempotency record not released: it lapses with its lease', fields);
+          },
+        );
+      }, delay).unref();
+    };
+    retry(250);
   }
 
   async #turn(
