@@ -239,7 +239,7 @@ function idempotencyContract(env: () => Record<string, string>, ids: () => strin
   it('a retry with the same Idempotency-Key returns the stored answer, counted, audited and run once', async () => {
     const t = await start(env());
     const sessionId = ids();
-    const key = { 'idempotency-key': `idem-${randomUUID()}` };
+    const key = { 'idempotency-key': `idem-${sessionId}` };
     const first = await send(t, WEB, sessionId, 'How long does a refund take?', key);
     expect(first.status).toBe(200);
     expect(first.headers.get('idempotent-replayed')).toBeNull();
@@ -277,7 +277,7 @@ function idempotencyContract(env: () => Record<string, string>, ids: () => strin
   it('a repeated X-Request-Id is treated the same way', async () => {
     const t = await start(env());
     const sessionId = ids();
-    const requestId = { 'x-request-id': `req-${randomUUID()}` };
+    const requestId = { 'x-request-id': `req-${sessionId}` };
     const first = await send(t, WEB, sessionId, 'How do I reset my password?', requestId);
     const again = await send(t, WEB, sessionId, 'How do I reset my password?', requestId);
     expect(again.body).toEqual(first.body);
@@ -315,10 +315,10 @@ describeWithRedis('exactly-once messages on Redis sessions', () => {
   });
   afterAll(async () => {
     await deleteKeysWithPrefix(redis, `toolhost:session:ctx:${run}`);
-    await deleteKeysWithPrefix(redis, 'toolhost:session:idem:web:idem-');
-    await deleteKeysWithPrefix(redis, 'toolhost:session:idem:rival:idem-');
-    await deleteKeysWithPrefix(redis, 'toolhost:session:idem:web:req-');
-    const members = await redis.zrange('toolhost:session:active', 0, -1);
+    for (const record of ['web:idem-', 'rival:idem-', 'web:req-']) {
+      await deleteKeysWithPrefix(redis, `toolhost:session:idem:${record}${run}`);
+    }
+    const members = await redis.zrange('toolhost:session:active', '0', '-1');
     const ours = members.filter((member) => member.startsWith(run));
     if (ours.length > 0) await redis.zrem('toolhost:session:active', ...ours);
     await redis.quit();
