@@ -285,6 +285,12 @@ function idempotencyContract(env: () => Record<string, string>, ids: () => strin
     expect((await call(t, 'GET', `/v1/sessions/${sessionId}`, WEB)).body).toMatchObject({
       messageCount: 1,
     });
+    const reused = await send(t, WEB, sessionId, 'And my email address?', requestId);
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({
+      code: 'TOOLHOST_HTTP_IDEMPOTENCY_KEY_REUSED',
+      detail: 'this X-Request-Id was used for a different message; use a new one for a new message',
+    });
     const other = await send(t, WEB, sessionId, 'How do I reset my password?');
     expect(other.headers.get('idempotent-replayed')).toBeNull();
     expect((await call(t, 'GET', `/v1/sessions/${sessionId}`, WEB)).body).toMatchObject({

@@ -108,11 +108,11 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
   try {
     const { kind } = parseDatabaseUrl(settings.databaseUrl);
     phase('database', { kind });
-    // A file that cannot be opened will not open later; a server may be on its way.
+    // A server may be on its way; a file that cannot be opened now will not open later.
     const database = await retryUntilReachable(() => openDatabase(settings.databaseUrl), {
       what: 'database',
-      timeoutMs: kind === 'postgres' ? settings.startupTimeoutMs : 0,
-      retryable: isCoded('TOOLHOST_ERR_DATABASE_UNAVAILABLE'),
+      timeoutMs: settings.startupTimeoutMs,
+      retryable: kind === 'postgres' ? isCoded('TOOLHOST_ERR_DATABASE_UNAVAILABLE') : () => false,
       logger,
       signal,
     });

@@ -33,7 +33,9 @@ const validateMessageBody = compileBodyValidator<MessageBody>(messageBodySchema)
  * The message's Idempotency-Key (an RFC 8941 string may come quoted), else the caller's own
  * X-Request-Id (one the requestId middleware accepted), else null.
  */
-function idempotencyKeyOf(ctx: ParameterizedContext<HttpState>): string | null {
+function idempotencyKeyOf(
+  ctx: ParameterizedContext<HttpState>,
+): { key: string; header: string } | null {
   const header = ctx.get('Idempotency-Key');
   if (header !== '') {
     const key = /^"(.*)"$/.exec(header)?.[1] ?? header;
@@ -43,10 +45,12 @@ function idempotencyKeyOf(ctx: ParameterizedContext<HttpState>): string | null {
         'header Idempotency-Key must be 1 to 255 visible ASCII characters',
       );
     }
-    return key;
+    return { key, header: 'Idempotency-Key' };
   }
   const given = ctx.get('X-Request-Id');
-  return given !== '' && given === ctx.state.requestId ? given : null;
+  return given !== '' && given === ctx.state.requestId
+    ? { key: given, header: 'X-Request-Id' }
+    : null;
 }
 
 /**
@@ -66,14 +70,14 @@ export function sessionRoutes(
   router.post('/v1/sessions/:sessionId/messages', messages, async (ctx) => {
     const principal = principalOf(ctx);
     const sessionId = sessionIdParam(ctx.params['sessionId']);
-    const idempotencyKey = idempotencyKeyOf(ctx);
+    const idempotency = idempotencyKeyOf(ctx);
     const body = validateMessageBody(await readJsonBody(ctx, limitBytes));
     const outcome = await agent.processMessage({
       sessionId,
       text: body.text,
       requestId: ctx.state.requestId,
       owner: principal.name,
-      idempotencyKey,
+      idempotencyKey: idempotency?.key ?? null,
       ...(body.customerId === undefined ? {} : { customerId: body.customerId }),
     });
     switch (outcome.status) {
@@ -90,13 +94,13 @@ export function sessionRoutes(
       case 'in_flight':
         throw new HttpProblem(
           'TOOLHOST_HTTP_MESSAGE_IN_FLIGHT',
-          'a message with this Idempotency-Key is being answered; retry shortly for its answer',
+          `a message with this ${idempotency?.header ?? 'Idempotency-Key'} is being answered; retry shortly for its answer`,
           { headers: { 'Retry-After': '1' } },
         );
       case 'key_reused':
         throw new HttpProblem(
           'TOOLHOST_HTTP_IDEMPOTENCY_KEY_REUSED',
-          'this Idempotency-Key was used for a different message; use a new key for a new message',
+          `this ${idempotency?.header ?? 'Idempotency-Key'} was used for a different message; use a new one for a new message`,
         );
     }
   });
