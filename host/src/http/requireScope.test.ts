@@ -140,6 +140,9 @@ describe('the key each route asks for', () => {
       { level: 'info', status: 404, code: 'TOOLHOST_HTTP_TOOL_UNKNOWN', key: 'agent' },
     ]);
     expect(app.logs.filter((line) => line.level === 'error')).toEqual([]);
+    expect(
+      app.logs.filter((line) => line.message === 'http request').map((line) => line['key']),
+    ).toEqual(['web', undefined, 'agent']);
     const text = JSON.stringify(app.logs);
     for (const key of [WEB, AGENT]) expect(text).not.toContain(key.key);
   });
