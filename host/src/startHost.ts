@@ -39,7 +39,11 @@ import { createTracing, type Tracing } from './telemetry/createTracing.js';
 export interface StartHostOptions {
   logger?: Logger;
   tracing?: Tracing;
-  /** Aborting it stops start-up at once (SIGTERM/SIGINT): what was opened is closed, then it rejects. */
+  /**
+   * Aborting it stops start-up at once (SIGTERM/SIGINT): what was opened is closed, then it
+   * rejects with the signal's reason. A connection still being attempted is left to the
+   * process's exit, which `toolhost start` then does.
+   */
   signal?: AbortSignal;
 }
 

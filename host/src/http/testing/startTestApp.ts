@@ -107,6 +107,8 @@ export interface TestKey {
 export interface TestApp {
   url: string;
   server: RunningHttpServer;
+  /** The Koa app behind the server. */
+  app: ReturnType<typeof createApp>;
   invoker: RecordingInvoker;
   sessions: InMemorySessionStore;
   plugins: MemoryPluginAdmin;
@@ -173,10 +175,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     readiness: options.readiness ?? (async () => readiness.report),
     ...(options.metrics && { metrics: options.metrics }),
   };
-  const server = await startHttpServer(createApp(deps), { host: '127.0.0.1', port: 0 });
+  const app = createApp(deps);
+  const server = await startHttpServer(app, { host: '127.0.0.1', port: 0 });
   return {
     url: server.url,
     server,
+    app,
     invoker,
     sessions,
     plugins,
