@@ -17,6 +17,7 @@ const CLI = join(root, 'host/dist/cli/main.js');
 const INSTALLS = Number(process.env['BENCH_INSTALLS'] ?? 5);
 const TARGET_MS = 3_000;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+const CLIENT = { name: 'bench', key: 'bench-client-key-0123456789', scopes: ['tools'] };
 
 const dir = mkdtempSync(join(tmpdir(), 'toolhost-bench-install-'));
 const registry = await startRegistry({
@@ -85,6 +86,7 @@ const hostDirs = {
 const host = await startProcess([CLI, 'start'], {
   ...hostDirs,
   TOOLHOST_ADMIN_TOKEN: ADMIN_TOKEN,
+  TOOLHOST_API_KEYS: JSON.stringify([CLIENT]),
   LOG_LEVEL: 'warn',
 });
 // The sandbox runtimes are not in this host yet: lower the 'process' default explicitly.
@@ -95,7 +97,7 @@ async function servedAfter(started, tool) {
   for (;;) {
     const response = await fetch(`${host.url}/v1/tools/${tool}/invoke`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT.key}` },
       body: '{"input":{}}',
     });
     if (response.status === 200 && (await response.json()).success)

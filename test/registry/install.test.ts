@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageJsonEntry, rawTarball } from '../../host/src/distribution/testing/rawTarball.js';
+import { bearer, CLIENT, keysEnv } from '../support/apiKeys.js';
 import { fixturePlugin } from '../support/pluginPackages.js';
 import { startTestRegistry, type TestRegistry } from '../support/registry.js';
 import { startTestHost, type TestHost } from '../support/testHost.js';
@@ -29,7 +30,7 @@ function install(target: TestHost, body: Record<string, unknown>) {
 function invoke(target: TestHost, tool: string) {
   return target.request(`/v1/tools/${tool}/invoke`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...bearer(CLIENT) },
     body: '{"input":{}}',
   });
 }
@@ -50,6 +51,7 @@ beforeAll(async () => {
   host = await startTestHost(() => {}, {
     TOOLHOST_REGISTRY_URL: registry.url,
     TOOLHOST_ADMIN_TOKEN: ADMIN_TOKEN,
+    ...keysEnv(CLIENT),
   });
 });
 

@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type Host } from '../../host/src/startHost.js';
+import { bearer, CLIENT, keysEnv } from '../support/apiKeys.js';
 import { createCapturingLogger } from '../support/capturingLogger.js';
 import { runCli } from '../support/hostProcess.js';
 import { fixturePlugin } from '../support/pluginPackages.js';
@@ -33,6 +34,7 @@ async function startOn(dirs: HostDirs, env: Record<string, string> = {}): Promis
     testSettings(dirs, {
       TOOLHOST_REGISTRY_URL: registry.url,
       TOOLHOST_ADMIN_TOKEN: ADMIN_TOKEN,
+      ...keysEnv(CLIENT),
       ...env,
     }),
     { logger: createCapturingLogger().logger },
@@ -55,11 +57,11 @@ function freshDirs(): HostDirs {
 async function call(
   host: Host,
   path: string,
-  init: { method?: string; body?: unknown } = {},
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${host.url}${path}`, {
     method: init.method ?? 'POST',
-    headers: ADMIN,
+    headers: init.headers ?? ADMIN,
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
   const text = await response.text();
@@ -70,7 +72,10 @@ async function call(
 }
 
 const invoke = (host: Host, tool: string) =>
-  call(host, `/v1/tools/${tool}/invoke`, { body: { input: {} } });
+  call(host, `/v1/tools/${tool}/invoke`, {
+    body: { input: {} },
+    headers: { 'content-type': 'application/json', ...bearer(CLIENT) },
+  });
 
 async function publish(
   name: string,

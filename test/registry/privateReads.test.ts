@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, CLIENT, keysEnv } from '../support/apiKeys.js';
 import { fixturePlugin } from '../support/pluginPackages.js';
 import { startTestRegistry, type TestRegistry } from '../support/registry.js';
 import { startTestHost, type TestHost } from '../support/testHost.js';
@@ -42,6 +43,7 @@ async function installWith(env: Record<string, string>) {
   const host = await startTestHost(() => {}, {
     TOOLHOST_REGISTRY_URL: registry.url,
     TOOLHOST_ADMIN_TOKEN: ADMIN_TOKEN,
+    ...keysEnv(CLIENT),
     ...env,
   });
   hosts.push(host);
@@ -75,7 +77,7 @@ describe('a registry that needs a token to read', () => {
     expect(installed.status, JSON.stringify(installed.body)).toBe(201);
     const answer = await host.request('/v1/tools/private.version/invoke', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer(CLIENT) },
       body: '{"input":{}}',
     });
     expect(answer.body).toMatchObject({ success: true, data: { version: '1.0.0' } });

@@ -11,6 +11,25 @@ export interface PluginFlags {
   billing?: boolean;
 }
 
+/** What an API key may do; no scope implies another. */
+export const API_KEY_SCOPES = ['messages', 'tools', 'admin'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/**
+ * One API key (from TOOLHOST_API_KEYS, TOOLHOST_API_KEYS_FILE or TOOLHOST_ADMIN_TOKEN). The
+ * secret itself is never kept: only its SHA-256.
+ */
+export interface ApiKeySetting {
+  name: string;
+  /** SHA-256 of the key, lowercase hex. */
+  sha256: string;
+  scopes: ApiKeyScope[];
+  /** Tools (`plugin.tool` or `plugin.*`) it may list and call directly; null: every tool. */
+  tools: string[] | null;
+  /** Further restricts direct calls to tools annotated `readOnly: true`. */
+  readOnly: boolean;
+}
+
 /** The host's effective configuration, read from the environment and validated at start. */
 export interface Settings {
   host: string;
@@ -35,6 +54,14 @@ export interface Settings {
   watchManifests: boolean;
   /** How long disabling a plugin or stopping the host waits for in-flight calls. */
   drainTimeoutMs: number;
+  /** Every configured API key, the admin token's included; empty means protected (loopback-only) mode. */
+  apiKeys: ApiKeySetting[];
+  /** Serve `GET /metrics` without a key. */
+  metricsPublic: boolean;
+  /** How long start-up retries an unreachable PostgreSQL or Redis before it gives up. */
+  startupTimeoutMs: number;
+  /** How long a message's answer is kept for retries with the same Idempotency-Key. */
+  idempotencyTtlSeconds: number;
   /** Where `toolhost plugins install` gets packages, and which of them it trusts. */
   packageRegistry: PackageRegistrySettings;
 }

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { HostError } from '../errors.js';
-import type { PackageRegistrySettings, PluginFlags, Settings } from './Settings.js';
+import { parseApiKeys, withAdminToken } from './parseApiKeys.js';
+import type { ApiKeySetting, PackageRegistrySettings, PluginFlags, Settings } from './Settings.js';
 
 const flag = { type: 'boolean' } as const;
 /** One or more ed25519 public keys (32 bytes, base64), separated by commas or spaces. */
@@ -34,6 +36,11 @@ const envSchema = {
     TOOLHOST_BODY_LIMIT_BYTES: { type: 'integer', minimum: 1 },
     TOOLHOST_WATCH_MANIFESTS: flag,
     TOOLHOST_DRAIN_TIMEOUT_MS: { type: 'integer', minimum: 0 },
+    TOOLHOST_API_KEYS: { type: 'string' },
+    TOOLHOST_API_KEYS_FILE: { type: 'string', minLength: 1 },
+    TOOLHOST_METRICS_PUBLIC: flag,
+    TOOLHOST_STARTUP_TIMEOUT_MS: { type: 'integer', minimum: 0 },
+    TOOLHOST_IDEMPOTENCY_TTL_SECONDS: { type: 'integer', minimum: 1 },
     TOOLHOST_REGISTRY_URL: { type: 'string', pattern: '^https?://[^\\s]+$' },
     TOOLHOST_REGISTRY_TOKEN: { type: 'string', minLength: 1 },
     TOOLHOST_REGISTRY_TIMEOUT_MS: { type: 'integer', minimum: 1 },
@@ -67,6 +74,11 @@ interface Env {
   TOOLHOST_BODY_LIMIT_BYTES?: number;
   TOOLHOST_WATCH_MANIFESTS?: boolean;
   TOOLHOST_DRAIN_TIMEOUT_MS?: number;
+  TOOLHOST_API_KEYS?: string;
+  TOOLHOST_API_KEYS_FILE?: string;
+  TOOLHOST_METRICS_PUBLIC?: boolean;
+  TOOLHOST_STARTUP_TIMEOUT_MS?: number;
+  TOOLHOST_IDEMPOTENCY_TTL_SECONDS?: number;
   TOOLHOST_REGISTRY_URL?: string;
   TOOLHOST_REGISTRY_TOKEN?: string;
   TOOLHOST_REGISTRY_TIMEOUT_MS?: number;
@@ -81,7 +93,11 @@ const validate = new Ajv({ allErrors: true, coerceTypes: true }).compile<Env>(en
 
 /** A bad value as an error message may show it: secrets hidden, URL passwords masked. */
 function shownValue(variable: string, value: string): string {
-  if (variable === 'TOOLHOST_ADMIN_TOKEN' || variable === 'TOOLHOST_REGISTRY_TOKEN') {
+  if (
+    variable === 'TOOLHOST_ADMIN_TOKEN' ||
+    variable === 'TOOLHOST_API_KEYS' ||
+    variable === 'TOOLHOST_REGISTRY_TOKEN'
+  ) {
     return 'the value';
   }
   if (variable.endsWith('_URL') || variable.endsWith('_ENDPOINT')) {
@@ -92,6 +108,35 @@ function shownValue(variable: string, value: string): string {
 
 function variableOf(instancePath: string): string {
   return instancePath.replace(/^\//, '');
+}
+
+/** The configured keys: TOOLHOST_API_KEYS, or the file TOOLHOST_API_KEYS_FILE names, plus the admin token's. */
+function apiKeysOf(e: Env, cwd: string): ApiKeySetting[] {
+  if (e.TOOLHOST_API_KEYS !== undefined && e.TOOLHOST_API_KEYS_FILE !== undefined) {
+    throw new HostError('TOOLHOST_ERR_SETTINGS_INVALID', {
+      variable: 'TOOLHOST_API_KEYS_FILE',
+      details: 'set either TOOLHOST_API_KEYS or TOOLHOST_API_KEYS_FILE, not both',
+    });
+  }
+  let keys: ApiKeySetting[] = [];
+  if (e.TOOLHOST_API_KEYS !== undefined) {
+    keys = parseApiKeys('TOOLHOST_API_KEYS', e.TOOLHOST_API_KEYS);
+  } else if (e.TOOLHOST_API_KEYS_FILE !== undefined) {
+    const file = resolve(cwd, e.TOOLHOST_API_KEYS_FILE);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new HostError('TOOLHOST_ERR_SETTINGS_INVALID', {
+        variable: 'TOOLHOST_API_KEYS_FILE',
+        details: `${JSON.stringify(file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      });
+    }
+    keys = parseApiKeys('TOOLHOST_API_KEYS_FILE', text);
+  }
+  const variable =
+    e.TOOLHOST_API_KEYS_FILE === undefined ? 'TOOLHOST_API_KEYS' : 'TOOLHOST_API_KEYS_FILE';
+  return withAdminToken(variable, keys, e.TOOLHOST_ADMIN_TOKEN ?? null);
 }
 
 /**
@@ -154,6 +199,10 @@ export function loadSettings(
     bodyLimitBytes: e.TOOLHOST_BODY_LIMIT_BYTES ?? 1_048_576,
     watchManifests: e.TOOLHOST_WATCH_MANIFESTS ?? true,
     drainTimeoutMs: e.TOOLHOST_DRAIN_TIMEOUT_MS ?? 10_000,
+    apiKeys: apiKeysOf(e, cwd),
+    metricsPublic: e.TOOLHOST_METRICS_PUBLIC ?? false,
+    startupTimeoutMs: e.TOOLHOST_STARTUP_TIMEOUT_MS ?? 30_000,
+    idempotencyTtlSeconds: e.TOOLHOST_IDEMPOTENCY_TTL_SECONDS ?? 86_400,
     packageRegistry: packageRegistrySettings(e),
   };
 }

@@ -11,12 +11,14 @@ import type { Clock } from './Clock.js';
 import type { ResolvedPolicy } from './ResolvedPolicy.js';
 import type { CircuitStateName } from './ToolInvoker.js';
 
-/** Failures that say the tool or what it depends on is unwell; bad input or output does not. */
-const BREAKER_FAILURES: ReadonlySet<ToolErrorCode> = new Set([
-  'timeout',
-  'upstream_error',
-  'internal',
-]);
+/**
+ * Failures that say the tool or what it depends on is unwell, whoever calls it. Everything
+ * else is about one call: bad input, a missing record, a refused grant, bad output, and
+ * `internal`, which one odd input can cause (a NUL the database refuses); counting those
+ * would let one caller switch a tool off for everyone. When the sandbox adds `crashed`
+ * (a runtime that died mid-call), it belongs here.
+ */
+const BREAKER_FAILURES: ReadonlySet<ToolErrorCode> = new Set(['timeout', 'upstream_error']);
 
 export function isBreakerFailure(result: unknown): boolean {
   const code = (result as ToolResult).errorCode;
