@@ -45,6 +45,7 @@ export class ToolBreaker {
     private readonly options: ResolvedPolicy['circuitBreaker'],
     logger: winston.Logger,
     private readonly clock: Clock,
+    onChange: (state: CircuitStateName) => void = () => undefined,
   ) {
     this.policy = circuitBreaker(handleWhenResult(isBreakerFailure), {
       halfOpenAfter: options.halfOpenAfterMs,
@@ -54,6 +55,7 @@ export class ToolBreaker {
       logger.log({ level, message, tool_name: toolName });
     this.policy.onStateChange((state) => {
       this.#openedAt = state === CircuitState.Open ? this.clock.now() : null;
+      onChange(STATE_NAMES[state]);
     });
     this.policy.onBreak(log('warn', 'circuit breaker opened'));
     this.policy.onHalfOpen(log('info', 'circuit breaker half-open: probing'));

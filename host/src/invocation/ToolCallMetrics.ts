@@ -54,5 +54,6 @@ export function countToolCalls(invoker: ToolInvoker, metrics: ToolCallMetrics): 
       return invocation;
     },
     circuitState: (tool) => invoker.circuitState(tool),
+    onCircuitChange: (listener) => invoker.onCircuitChange(listener),
   };
 }

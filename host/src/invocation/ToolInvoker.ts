@@ -16,6 +16,12 @@ export interface ToolCallRecord {
   durationMs: number;
 }
 
+/** A tool's circuit moved (opened, half-opened to probe, closed again). */
+export interface CircuitChange {
+  tool: string;
+  state: CircuitStateName;
+}
+
 export interface Invocation {
   result: ToolResult;
   record: ToolCallRecord;
@@ -29,4 +35,6 @@ export interface Invocation {
 export interface ToolInvoker {
   invoke(tool: string, input: JsonObject, options: InvokeOptions): Promise<Invocation>;
   circuitState(tool: string): CircuitStateName;
+  /** Calls `listener` whenever a tool's circuit changes state; returns an unsubscribe. */
+  onCircuitChange(listener: (change: CircuitChange) => void): () => void;
 }

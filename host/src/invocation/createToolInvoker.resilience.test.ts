@@ -169,6 +169,10 @@ describe('circuit breaker', () => {
         { policy: { circuitBreaker: breaker } },
       ),
     );
+    const changes: string[] = [];
+    const unsubscribe = fx.invoker.onCircuitChange(({ tool, state }) =>
+      changes.push(`${tool} ${state}`),
+    );
     for (let i = 0; i < 3; i++) await fx.invoker.invoke('billing.invoice', {}, ids);
     expect(fx.invoker.circuitState('billing.invoice')).toBe('open');
 
@@ -193,6 +197,12 @@ describe('circuit breaker', () => {
       ['info', 'circuit breaker half-open: probing', 'billing.invoice'],
       ['info', 'circuit breaker closed', 'billing.invoice'],
     ]);
+    expect(changes).toEqual([
+      'billing.invoice open',
+      'billing.invoice half-open',
+      'billing.invoice closed',
+    ]);
+    unsubscribe();
   });
 
   it('opens again when the half-open probe fails', async () => {

@@ -9,6 +9,7 @@ import { DeadlineQueue } from './DeadlineQueue.js';
 import { failureFromError } from './failureFromError.js';
 import type { PendingCall } from './Policy.js';
 import type {
+  CircuitChange,
   CircuitStateName,
   InvokeOptions,
   Invocation,
@@ -38,6 +39,7 @@ export function createToolInvoker(deps: ToolInvokerDeps): ToolInvoker {
   const telemetry = createCallTelemetry(deps.tracer, deps.logger);
   const pipelines = new WeakMap<RegisteredTool, ToolPipeline>();
   const queues = new Map<number, DeadlineQueue>();
+  const circuitListeners = new Set<(change: CircuitChange) => void>();
   const pipelineDeps = {
     logger: deps.logger,
     clock,
@@ -47,6 +49,18 @@ export function createToolInvoker(deps: ToolInvokerDeps): ToolInvoker {
       return queue;
     },
     ...(deps.random && { random: deps.random }),
+    onCircuitChange(tool: string, state: CircuitStateName): void {
+      for (const listener of circuitListeners) {
+        try {
+          listener({ tool, state });
+        } catch (error) {
+          deps.logger.warn('circuit change listener failed', {
+            tool_name: tool,
+            error: (error as Error).message,
+          });
+        }
+      }
+    },
   };
 
   function pipelineOf(tool: RegisteredTool): ToolPipeline {
@@ -109,6 +123,11 @@ export function createToolInvoker(deps: ToolInvokerDeps): ToolInvoker {
     circuitState(name: string): CircuitStateName {
       const tool = deps.lookup(name);
       return (tool && pipelines.get(tool)?.breaker.state) ?? 'closed';
+    },
+
+    onCircuitChange(listener) {
+      circuitListeners.add(listener);
+      return () => circuitListeners.delete(listener);
     },
   };
 }

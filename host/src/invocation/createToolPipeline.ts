@@ -13,6 +13,7 @@ import { retryPolicy } from './retryPolicy.js';
 import { ToolBreaker } from './ToolBreaker.js';
 import { compileToolValidators } from './ToolValidators.js';
 import { validateOutput } from './validateOutput.js';
+import type { CircuitStateName } from './ToolInvoker.js';
 
 /** Everything the invoker keeps per RegisteredTool: built once, dropped with the tool. */
 export interface ToolPipeline {
@@ -25,6 +26,7 @@ export interface ToolPipelineDeps {
   clock: Clock;
   deadlines(timeoutMs: number): DeadlineQueue;
   random?: () => number;
+  onCircuitChange?: (tool: string, state: CircuitStateName) => void;
 }
 
 /**
@@ -35,7 +37,14 @@ export function createToolPipeline(tool: RegisteredTool, deps: ToolPipelineDeps)
   const { spec } = tool;
   const policy = resolvePolicy(tool.policy);
   const validators = compileToolValidators(tool);
-  const breaker = new ToolBreaker(tool.name, policy.circuitBreaker, deps.logger, deps.clock);
+  const onCircuitChange = deps.onCircuitChange;
+  const breaker = new ToolBreaker(
+    tool.name,
+    policy.circuitBreaker,
+    deps.logger,
+    deps.clock,
+    onCircuitChange && ((state) => onCircuitChange(tool.name, state)),
+  );
   const policies: Policy[] = [
     inputValidationPolicy(validators.input),
     bulkheadPolicy(policy.bulkhead),

@@ -55,6 +55,38 @@ describe('ToolRegistry', () => {
     expect(registry.get('beta.count')).toBeUndefined();
   });
 
+  it('tells its listeners every status change, and when a plugin is forgotten', async () => {
+    const { registry } = newRegistry();
+    const changes: string[] = [];
+    const unsubscribe = registry.onChange(({ plugin, status }) =>
+      changes.push(`${plugin} ${status ? `${status.state} [${status.tools.join(',')}]` : 'gone'}`),
+    );
+    registry.register('alpha', factory('alpha'), off);
+    await registry.enable('alpha');
+    await registry.disable('alpha');
+    await registry.unregister('alpha');
+    unsubscribe();
+    registry.register('beta', factory('beta'), off);
+
+    expect(changes).toEqual([
+      'alpha disabled []',
+      'alpha enabled [alpha.count]',
+      'alpha disabled []',
+      'alpha disabled []',
+      'alpha gone',
+    ]);
+  });
+
+  it('keeps going when a change listener throws, and logs it', async () => {
+    const { registry, lines } = newRegistry();
+    registry.onChange(() => {
+      throw new Error('listener broke');
+    });
+    registry.register('alpha', factory('alpha'), off);
+    await expect(registry.enable('alpha')).resolves.toMatchObject({ state: 'enabled' });
+    expect(lines.some((l) => l.message === 'plugin change listener failed')).toBe(true);
+  });
+
   it('refuses a second registration under the same name', () => {
     const { registry } = newRegistry();
     registry.register('alpha', factory('alpha'), on);

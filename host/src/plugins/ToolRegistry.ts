@@ -45,6 +45,12 @@ interface Entry {
   queue: Promise<unknown>;
 }
 
+/** A plugin's new status after an operation; `status` is null once the plugin is forgotten. */
+export interface PluginChange {
+  plugin: string;
+  status: PluginStatus | null;
+}
+
 export interface ToolRegistryDeps {
   logger: Logger;
   /** How long disabling a plugin waits for its in-flight calls before `cleanup()`. */
@@ -63,6 +69,7 @@ export class ToolRegistry {
   readonly #logger: Logger;
   readonly #now: () => Date;
   readonly #drainTimeoutMs: number;
+  readonly #listeners = new Set<(change: PluginChange) => void>();
 
   constructor(deps: ToolRegistryDeps) {
     this.#logger = deps.logger;
@@ -86,6 +93,17 @@ export class ToolRegistry {
       queue: Promise.resolve(),
     });
     if (factory === null) this.#entry(name).state = 'failed';
+    this.#changed(name);
+  }
+
+  /**
+   * Calls `listener` after every operation that may have changed a plugin (state, tools,
+   * version, error): what MCP's list_changed, the console and the fleet follow.
+   * @returns a function that unsubscribes.
+   */
+  onChange(listener: (change: PluginChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /**
@@ -205,11 +223,31 @@ export class ToolRegistry {
     if (!this.#entries.has(name)) return;
     await this.disable(name);
     this.#entries.delete(name);
+    this.#emit({ plugin: name, status: null });
   }
 
   /** Disables every plugin, draining in-flight calls (host shutdown). */
   async stopAll(): Promise<void> {
     await Promise.all([...this.#entries.keys()].map((name) => this.disable(name)));
+  }
+
+  #changed(name: string): PluginStatus {
+    const status = this.status(name);
+    this.#emit({ plugin: name, status });
+    return status;
+  }
+
+  #emit(change: PluginChange): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.#logger.warn('plugin change listener failed', {
+          plugin: change.plugin,
+          error: (error as Error).message,
+        });
+      }
+    }
   }
 
   #entry(name: string): Entry {
@@ -226,7 +264,7 @@ export class ToolRegistry {
       .then(() => op(entry))
       .then(() => {
         entry.updatedAt = this.#now();
-        return this.status(name);
+        return this.#changed(name);
       });
     entry.queue = run.catch(() => undefined);
     return run;

@@ -93,6 +93,9 @@ export class RecordingInvoker implements ToolInvoker {
   circuitState(): 'closed' {
     return 'closed';
   }
+  onCircuitChange(): () => void {
+    return () => undefined;
+  }
 }
 
 /** An API key as TOOLHOST_API_KEYS lists it. */
