@@ -100,7 +100,11 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
     const plugins = await startPlugins({
       settings,
       registry,
-      load: createPluginLoader({ pluginsDir: settings.pluginsDir, container }),
+      load: createPluginLoader({
+        pluginsDir: settings.pluginsDir,
+        container,
+        runtime: settings.pluginRuntime,
+      }),
       logger,
     });
     cleanups.push(() => plugins.close());
@@ -141,6 +145,7 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
       tools: {
         list: () => describeTools(registry.list(), registry.statuses(), invoker),
         has: (name) => registry.has(name),
+        failed: () => registry.statuses().filter((status) => status.state === 'failed'),
       },
       invoker,
       plugins: plugins.admin,

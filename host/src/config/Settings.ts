@@ -11,6 +11,21 @@ export interface PluginFlags {
   billing?: boolean;
 }
 
+/** How plugin runtimes are run and watched (DESIGN section 7); manifests' `limits` override some. */
+export interface PluginRuntimeSettings {
+  /** How long loading, `create` and `initialize` may take together, in every isolation. */
+  startTimeoutMs: number;
+  /** How long `cleanup` may take. */
+  stopTimeoutMs: number;
+  /** JS heap of a worker or a process (old generation), in MB. */
+  heapMb: number;
+  /** How far past its deadline a call may run, without a heartbeat, before its runtime is killed. */
+  hangGraceMs: number;
+  heartbeatMs: number;
+  /** Crashes within a minute after which a plugin is marked failed until it is reloaded. */
+  crashLimit: number;
+}
+
 /** The host's effective configuration, read from the environment and validated at start. */
 export interface Settings {
   host: string;
@@ -35,4 +50,5 @@ export interface Settings {
   watchManifests: boolean;
   /** How long disabling a plugin or stopping the host waits for in-flight calls. */
   drainTimeoutMs: number;
+  pluginRuntime: PluginRuntimeSettings;
 }

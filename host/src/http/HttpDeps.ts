@@ -20,6 +20,8 @@ export interface HttpDeps {
   tools: {
     list(): Promise<ToolDescription[]>;
     has(name: string): boolean;
+    /** Plugins that failed (to load, or for crashing), with why; listed beside the tools. */
+    failed?(): PluginStatus[];
   };
   invoker: ToolInvoker;
   plugins: PluginAdmin;

@@ -32,14 +32,17 @@ function sessionIdOf(header: string): string | null {
   return header;
 }
 
-/** `GET /v1/tools` and `POST /v1/tools/:tool/invoke` (200 with the ToolResult, whatever its success). */
+/**
+ * `GET /v1/tools` (the served tools, and the plugins that failed with why) and
+ * `POST /v1/tools/:tool/invoke` (200 with the ToolResult, whatever its success).
+ */
 export function toolRoutes(
   router: Router<HttpState>,
   deps: Pick<HttpDeps, 'tools' | 'invoker' | 'settings'>,
 ): void {
   const limitBytes = deps.settings.bodyLimitBytes;
   router.get('/v1/tools', async (ctx) => {
-    ctx.body = { tools: await deps.tools.list() };
+    ctx.body = { tools: await deps.tools.list(), failed: deps.tools.failed?.() ?? [] };
   });
   router.post('/v1/tools/:tool/invoke', async (ctx) => {
     const tool = ctx.params['tool'] ?? '';

@@ -16,6 +16,7 @@ const BREAKER_FAILURES: ReadonlySet<ToolErrorCode> = new Set([
   'timeout',
   'upstream_error',
   'internal',
+  'crashed',
 ]);
 
 export function isBreakerFailure(result: unknown): boolean {

@@ -4,7 +4,7 @@ import type { PluginPermissions } from '@toolhost/plugin-sdk/host';
 export type ManifestSource =
   { path: string } | { package: string; version: string; integrity?: string };
 
-export type Isolation = 'inline' | 'worker';
+export type Isolation = 'inline' | 'worker' | 'process';
 
 export interface RetryPolicy {
   maxAttempts?: number;
@@ -29,6 +29,14 @@ export interface CallPolicy {
   bulkhead?: BulkheadPolicy;
 }
 
+/** Per-plugin overrides of the host's plugin runtime settings. */
+export interface RuntimeLimits {
+  /** JS heap of its worker or process, in MB. */
+  heapMb?: number;
+  startTimeoutMs?: number;
+  stopTimeoutMs?: number;
+}
+
 /** What the manifest grants the plugin: the SDK's rule, shared by the host and the harness. */
 export type ManifestPermissions = PluginPermissions;
 
@@ -42,4 +50,5 @@ export interface Manifest {
   secrets?: Record<string, { env: string }>;
   permissions?: ManifestPermissions;
   policy?: CallPolicy;
+  limits?: RuntimeLimits;
 }

@@ -34,7 +34,7 @@ export const manifestSchema = {
         },
       ],
     },
-    isolation: { enum: ['inline', 'worker'] },
+    isolation: { enum: ['inline', 'worker', 'process'] },
     config: { type: 'object' },
     secrets: {
       type: 'object',
@@ -82,6 +82,15 @@ export const manifestSchema = {
           additionalProperties: false,
           properties: { limit: positiveInt, queue: nonNegativeInt },
         },
+      },
+    },
+    limits: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        heapMb: { type: 'integer', minimum: 16, maximum: 16384 },
+        startTimeoutMs: { type: 'integer', minimum: 1, maximum: 600000 },
+        stopTimeoutMs: { type: 'integer', minimum: 1, maximum: 600000 },
       },
     },
   },

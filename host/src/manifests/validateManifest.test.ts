@@ -45,7 +45,7 @@ describe('manifest schema', () => {
     [
       'an unknown isolation',
       { ...valid, isolation: 'vm' },
-      'field "isolation" must be one of ["inline","worker"]',
+      'field "isolation" must be one of ["inline","worker","process"]',
     ],
     ['an unknown top-level field', { ...valid, colour: 'red' }, 'field "colour" is not allowed'],
     [

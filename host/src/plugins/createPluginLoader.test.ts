@@ -8,6 +8,7 @@ import { createMemoryCacheBackend } from '../cache/createMemoryCacheBackend.js';
 import { createRootContainer } from '../container/createRootContainer.js';
 import type { Database } from '../db/Database.js';
 import { openDatabase } from '../db/openDatabase.js';
+import { loadSettings } from '../config/loadSettings.js';
 import { isHostError } from '../errors.js';
 import type { Manifest } from '../manifests/Manifest.js';
 import { createPluginLoader, type PluginLoader } from './createPluginLoader.js';
@@ -24,7 +25,11 @@ beforeAll(async () => {
     database,
     cache: createMemoryCacheBackend(),
   });
-  load = createPluginLoader({ pluginsDir: FIXTURES, container });
+  load = createPluginLoader({
+    pluginsDir: FIXTURES,
+    container,
+    runtime: loadSettings({}).pluginRuntime,
+  });
 });
 
 afterAll(async () => {
@@ -65,12 +70,27 @@ describe('createPluginLoader', () => {
     }
   });
 
+  it('starts a worker plugin on the same capabilities', async () => {
+    const started = await load({ ...parity, isolation: 'worker' });
+    try {
+      expect(started).toMatchObject({ isolation: 'worker', version: '1.0.0' });
+      expect(started.runtime.report).toMatchObject({ isolation: 'worker', restarts: 0 });
+      expect(Object.keys(started.description.tools)).toContain('use_store');
+      const logger = createCapturingLogger().logger;
+      const signal = new AbortController().signal;
+      await expect(
+        started.runtime.invoke('use_store', {}, { ...call, signal, logger }),
+      ).resolves.toMatchObject({ success: true });
+      const rows = await database.orm.em
+        .getConnection()
+        .execute(`select "key" from "plugin_document" where "plugin" = 'parity'`);
+      expect(rows).toEqual([{ key: 'k' }]);
+    } finally {
+      await started.runtime.stop(100);
+    }
+  });
+
   it.each([
-    [
-      'an isolation this host does not offer yet',
-      { ...parity, isolation: 'worker' as const },
-      "Plugin 'parity' could not be loaded: isolation 'worker' is not available in this host yet; use 'inline'",
-    ],
     [
       'a missing source folder',
       { ...parity, source: { path: 'nowhere' } },

@@ -1,47 +1,76 @@
+import { realpath } from 'node:fs/promises';
 import type { DependencyContainer } from 'tsyringe';
 import { compileToolSchemas } from '@toolhost/plugin-sdk/host';
+import type { PluginRuntimeSettings } from '../config/Settings.js';
 import { createPluginContainer } from '../container/createPluginContainer.js';
 import { PluginContextFactory } from '../container/PluginContextFactory.js';
-import { HostError } from '../errors.js';
+import { ROOT } from '../container/tokens.js';
+import { HostError, isHostError } from '../errors.js';
+import { resolvePolicy } from '../invocation/resolvePolicy.js';
 import type { Manifest } from '../manifests/Manifest.js';
+import { workerLauncher } from '../sandbox/launchWorker.js';
+import { checkDescription } from './checkDescription.js';
 import { importPlugin } from './importPlugin.js';
 import { InlineRuntime } from './InlineRuntime.js';
-import { readPluginPackage } from './readPluginPackage.js';
+import type { LifecycleTimeouts } from './PluginRuntime.js';
+import { readPluginPackage, type PluginPackage } from './readPluginPackage.js';
+import { RemoteRuntime } from './RemoteRuntime.js';
 import type { StartedPlugin } from './ToolRegistry.js';
+import { within } from './within.js';
 
-/** Loads and starts the plugin a manifest names. */
-export type PluginLoader = (manifest: Manifest) => Promise<StartedPlugin>;
+/** Loads and starts the plugin a manifest names; `signal` gives up on a start in progress. */
+export type PluginLoader = (manifest: Manifest, signal?: AbortSignal) => Promise<StartedPlugin>;
 
 export interface PluginLoaderDeps {
   pluginsDir: string;
   /** The root container; each load resolves its plugin's capabilities from a child of it. */
   container: DependencyContainer;
+  runtime: PluginRuntimeSettings;
 }
 
+const CRASH_WINDOW_MS = 60_000;
+
 /**
- * The loader of manifest-driven plugins: read the package, check its SDK range, import it,
- * check its schemas, build its context from a child container, create and initialize it.
+ * The loader of manifest-driven plugins: read the package and check its SDK range, then by
+ * the manifest's isolation either import it here (`inline`) or start its runtime, where it is
+ * imported (`worker`), and read what the host needs — name, tools, schemas — from the
+ * runtime's answer. Either way its schemas are compiled and its context built in the host,
+ * from a child container, and `create` and `initialize` run within the start timeout.
  * @throws HostError / ToolhostError with a stable code for each step that fails.
  */
-export function createPluginLoader({ pluginsDir, container }: PluginLoaderDeps): PluginLoader {
-  return async (manifest) => {
-    const pkg = await readPluginPackage(manifest, pluginsDir);
-    const plugin = await importPlugin(manifest.name, pkg);
+export function createPluginLoader({
+  pluginsDir,
+  container,
+  runtime: settings,
+}: PluginLoaderDeps): PluginLoader {
+  const logger = container.resolve(ROOT.Logger);
+
+  async function startInline(
+    manifest: Manifest,
+    pkg: PluginPackage,
+    timeouts: LifecycleTimeouts,
+    signal: AbortSignal | undefined,
+  ): Promise<StartedPlugin> {
+    const plugin = await within(
+      importPlugin(manifest.name, pkg),
+      timeouts.startTimeoutMs,
+      signal,
+      () =>
+        new HostError('TOOLHOST_ERR_PLUGIN_TIMEOUT', {
+          plugin: manifest.name,
+          step: `importing ${pkg.entry}`,
+          ms: timeouts.startTimeoutMs,
+        }),
+    );
     compileToolSchemas(plugin);
-    const isolation = manifest.isolation ?? 'inline';
-    if (isolation !== 'inline') {
-      throw new HostError('TOOLHOST_ERR_PLUGIN_LOAD_FAILED', {
-        plugin: manifest.name,
-        details: `isolation '${isolation}' is not available in this host yet; use 'inline'`,
-      });
-    }
     const context = createPluginContainer(container, manifest)
       .resolve(PluginContextFactory)
       .create(plugin);
-    const runtime = new InlineRuntime(plugin, context);
+    const runtime = new InlineRuntime(plugin, context, timeouts);
     try {
-      await runtime.start();
+      await runtime.start(signal);
     } catch (error) {
+      if (isHostError(error) || signal?.aborted) throw error;
       throw new HostError(
         'TOOLHOST_ERR_PLUGIN_LOAD_FAILED',
         { plugin: manifest.name, details: `create/initialize threw: ${(error as Error).message}` },
@@ -49,11 +78,64 @@ export function createPluginLoader({ pluginsDir, container }: PluginLoaderDeps):
       );
     }
     return {
-      plugin,
+      description: plugin,
+      runtime,
+      isolation: 'inline',
+      policy: manifest.policy ?? {},
+      version: pkg.version,
+    };
+  }
+
+  async function startRemote(
+    manifest: Manifest,
+    pkg: PluginPackage,
+    timeouts: LifecycleTimeouts,
+    signal: AbortSignal | undefined,
+  ): Promise<StartedPlugin> {
+    const isolation = manifest.isolation === 'process' ? 'process' : 'worker';
+    if (isolation === 'process') {
+      throw new HostError('TOOLHOST_ERR_PLUGIN_LOAD_FAILED', {
+        plugin: manifest.name,
+        details: "isolation 'process' is not available in this host yet",
+      });
+    }
+    const heapMb = manifest.limits?.heapMb ?? settings.heapMb;
+    const contexts = createPluginContainer(container, manifest).resolve(PluginContextFactory);
+    const runtime = new RemoteRuntime({
+      pluginName: manifest.name,
+      isolation,
+      sandbox: null,
+      launch: workerLauncher(manifest.name, { heapMb }),
+      load: { entry: await realpath(pkg.entry), pluginName: manifest.name },
+      prepare(raw) {
+        const description = checkDescription(manifest.name, raw);
+        compileToolSchemas(description);
+        return { description, context: contexts.create(description) };
+      },
+      callTimeoutMs: resolvePolicy(manifest.policy).timeoutMs,
+      timeouts,
+      hang: { graceMs: settings.hangGraceMs, heartbeatMs: settings.heartbeatMs },
+      crashes: { limit: settings.crashLimit, windowMs: CRASH_WINDOW_MS },
+      logger,
+    });
+    await runtime.start(signal);
+    return {
+      description: runtime.description,
       runtime,
       isolation,
       policy: manifest.policy ?? {},
       version: pkg.version,
     };
+  }
+
+  return async (manifest, signal) => {
+    const pkg = await readPluginPackage(manifest, pluginsDir);
+    const timeouts: LifecycleTimeouts = {
+      startTimeoutMs: manifest.limits?.startTimeoutMs ?? settings.startTimeoutMs,
+      stopTimeoutMs: manifest.limits?.stopTimeoutMs ?? settings.stopTimeoutMs,
+    };
+    return (manifest.isolation ?? 'inline') === 'inline'
+      ? startInline(manifest, pkg, timeouts, signal)
+      : startRemote(manifest, pkg, timeouts, signal);
   };
 }

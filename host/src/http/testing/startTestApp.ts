@@ -38,6 +38,7 @@ export function pluginStatus(name: string, state: PluginStatus['state'] = 'enabl
     isolation: 'inline',
     tools: [],
     error: null,
+    runtime: null,
     updatedAt: '2025-01-01T00:00:00.000Z',
   };
 }
@@ -138,6 +139,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     tools: {
       list: async () => [TOOL],
       has: (name) => name === TOOL.name,
+      failed: () => plugins.list().filter((status) => status.state === 'failed'),
     },
     invoker,
     plugins,
