@@ -1,0 +1,275 @@
+// toolhost benchmark P2 (DESIGN section 14): a no-op tool through the full call wrapper into
+// a `worker` runtime and a `process` runtime, beside the MCP TypeScript SDK's own stdio
+// client/server pair doing the same call, all in this one run. Run with `npm run bench`
+// (it builds first; this script imports the compiled host from host/dist).
+//
+// 3 interleaved repetitions (case order rotated each time); per case and repetition:
+// sequential latency (median, p99) and calls/s with 16 calls in flight, plus the host
+// thread's CPU per call at 16 in flight (what explains the figures on a shared machine).
+// Ratios are per repetition against MCP's figures of the same repetition; min/median/max
+// over the repetitions.
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = (path) => new URL(`../host/dist/${path}`, import.meta.url);
+if (!existsSync(dist('plugins/RemoteRuntime.js'))) {
+  console.error('bench: host/dist is missing; run `npm run build` first.');
+  process.exit(1);
+}
+
+const { createToolInvoker } = await import(dist('invocation/createToolInvoker.js'));
+const { resolvePolicy } = await import(dist('invocation/resolvePolicy.js'));
+const { RemoteRuntime } = await import(dist('plugins/RemoteRuntime.js'));
+const { checkDescription } = await import(dist('plugins/checkDescription.js'));
+const { workerLauncher } = await import(dist('sandbox/launchWorker.js'));
+const { createLogger } = await import(dist('telemetry/createLogger.js'));
+const { createTracing } = await import(dist('telemetry/createTracing.js'));
+const { compileToolSchemas, createPluginContext } = await import('@toolhost/plugin-sdk/host');
+const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+const { StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js');
+const processSandbox = existsSync(dist('sandbox/launchProcess.js'))
+  ? await import(dist('sandbox/launchProcess.js'))
+  : null;
+
+const REPS = Number(process.env['BENCH_REPS'] ?? 3);
+const SEQUENTIAL = Number(process.env['BENCH_SEQUENTIAL'] ?? 4_000);
+const CONCURRENT = Number(process.env['BENCH_CONCURRENT'] ?? 16_000);
+const WARMUP = Number(process.env['BENCH_WARMUP'] ?? 30_000);
+const IN_FLIGHT = 16;
+const TARGET = { latency: 0.75, throughput: 3 };
+
+// ---------------------------------------------------------------- the peer: MCP stdio
+const transport = new StdioClientTransport({
+  command: process.execPath,
+  args: [fileURLToPath(new URL('./mcpStdioServer.mjs', import.meta.url))],
+  stderr: 'inherit',
+});
+const client = new Client({ name: 'bench-client', version: '0.0.1' });
+await client.connect(transport);
+
+// ---------------------------------------------------------------- the wrapper, as P1 has it
+const noopProcessor = {
+  onStart() {},
+  onEnd() {},
+  forceFlush: async () => {},
+  shutdown: async () => {},
+};
+const tracing = createTracing({ otlpEndpoint: null, spanProcessors: [noopProcessor] });
+let logLines = 0;
+const discard = new Writable({
+  decodeStrings: false,
+  write(_chunk, _encoding, done) {
+    logLines += 1;
+    done();
+  },
+});
+const logger = createLogger('info', discard);
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const unused = () => Promise.reject(new Error('not used by the benchmark'));
+const pluginDir = realpathSync(fileURLToPath(new URL('./fixtures/noop/', import.meta.url)));
+
+async function remoteTool(isolation, launch, sandbox) {
+  const runtime = new RemoteRuntime({
+    pluginName: 'noop',
+    isolation,
+    sandbox,
+    launch,
+    load: { entry: `${pluginDir}/index.js`, pluginName: 'noop' },
+    prepare(raw) {
+      const description = checkDescription('noop', raw);
+      compileToolSchemas(description);
+      const context = createPluginContext(description, {
+        logger: silent,
+        cache: { get: unused, set: unused, del: unused },
+        store: { get: unused, put: unused, delete: unused, list: unused },
+      });
+      return { description, context };
+    },
+    callTimeoutMs: 5_000,
+    timeouts: { startTimeoutMs: 10_000, stopTimeoutMs: 2_000 },
+    hang: { graceMs: 1_000, heartbeatMs: 250 },
+    crashes: { limit: 5, windowMs: 60_000 },
+    logger,
+  });
+  await runtime.start();
+  const tool = {
+    name: 'noop.noop',
+    pluginName: 'noop',
+    toolName: 'noop',
+    spec: runtime.description.tools.noop,
+    isolation,
+    policy: resolvePolicy({}),
+    runtime,
+  };
+  const invoker = createToolInvoker({ lookup: () => tool, tracer: tracing.tracer, logger });
+  const options = { requestId: 'req-1', sessionId: 'sess-1' };
+  return {
+    call: async (n) => {
+      const { result } = await invoker.invoke('noop.noop', { n }, options);
+      if (!result.success) throw new Error(`the ${isolation} call failed: ${result.error}`);
+    },
+    close: () => runtime.stop(1_000),
+  };
+}
+
+const cases = {
+  mcp_stdio: {
+    description:
+      "MCP TypeScript SDK: client.callTool over StdioClientTransport to the SDK's own stdio server",
+    call: async (n) => {
+      const result = await client.callTool({ name: 'noop', arguments: { n } });
+      if (result.isError) throw new Error('MCP call failed');
+    },
+    close: () => client.close(),
+  },
+  wrapper_worker: {
+    description:
+      'invoker.invoke (validation, bulkhead, breaker, retry, deadline, output validation, a recorded span, the info log line) into a worker runtime',
+    ...(await remoteTool('worker', workerLauncher('noop', { heapMb: 256 }), null)),
+  },
+};
+if (processSandbox) {
+  const sandbox = await processSandbox.checkProcessSandbox('bwrap');
+  if (sandbox.available) {
+    cases.wrapper_process = {
+      description:
+        'the same into a process runtime confined by bubblewrap (user, pid, net, ipc, uts namespaces; empty root) and the permission model',
+      ...(await remoteTool(
+        'process',
+        processSandbox.processLauncher('noop', {
+          heapMb: 256,
+          sandbox: 'bwrap',
+          readPaths: processSandbox.pluginReadPaths(pluginDir),
+          cwd: pluginDir,
+        }),
+        'bwrap',
+      )),
+    };
+  } else {
+    console.warn(`bench: no process case, the sandbox is unavailable: ${sandbox.reason}`);
+  }
+}
+const names = Object.keys(cases);
+
+// ---------------------------------------------------------------- measuring
+const round = (x, places = 2) => Math.round(x * 10 ** places) / 10 ** places;
+
+async function sequential(call, count) {
+  const times = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await call(i);
+    times[i] = performance.now() - started;
+  }
+  times.sort();
+  const at = (q) => times[Math.min(count - 1, Math.floor(q * count))] * 1000;
+  return { median_us: round(at(0.5)), p99_us: round(at(0.99)) };
+}
+
+async function concurrent(call, count) {
+  let next = 0;
+  const cpu0 = process.threadCpuUsage();
+  const started = performance.now();
+  const lane = async () => {
+    while (next < count) await call(next++);
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.threadCpuUsage(cpu0);
+  return {
+    calls_per_s: Math.round(count / seconds),
+    host_cpu_us_per_call: round((cpu.user + cpu.system) / count),
+  };
+}
+
+for (const name of names) {
+  await sequential(cases[name].call, WARMUP);
+  await concurrent(cases[name].call, WARMUP);
+}
+const reps = [];
+for (let rep = 0; rep < REPS; rep++) {
+  const order = names.map((_, i) => names[(i + rep) % names.length]);
+  const figures = {};
+  for (const name of order) {
+    figures[name] = {
+      sequential: await sequential(cases[name].call, SEQUENTIAL),
+      concurrent: await concurrent(cases[name].call, CONCURRENT),
+    };
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  reps.push(figures);
+  console.log(`repetition ${rep + 1}/${REPS}: ${JSON.stringify(figures)}`);
+}
+
+const spread = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    min: round(sorted[0], 3),
+    median: round(sorted[Math.floor(sorted.length / 2)], 3),
+    max: round(sorted[sorted.length - 1], 3),
+  };
+};
+const summary = Object.fromEntries(
+  names.map((name) => [
+    name,
+    {
+      description: cases[name].description,
+      sequential_median_us: spread(reps.map((r) => r[name].sequential.median_us)),
+      sequential_p99_us: spread(reps.map((r) => r[name].sequential.p99_us)),
+      calls_per_s_at_16: spread(reps.map((r) => r[name].concurrent.calls_per_s)),
+      host_cpu_us_per_call_at_16: spread(reps.map((r) => r[name].concurrent.host_cpu_us_per_call)),
+    },
+  ]),
+);
+const targets = {};
+for (const name of names.filter((n) => n !== 'mcp_stdio')) {
+  const latency = spread(
+    reps.map((r) => r[name].sequential.median_us / r.mcp_stdio.sequential.median_us),
+  );
+  const throughput = spread(
+    reps.map((r) => r[name].concurrent.calls_per_s / r.mcp_stdio.concurrent.calls_per_s),
+  );
+  targets[`P2_${name.replace('wrapper_', '')}`] = {
+    description: `${name} vs mcp_stdio, per repetition`,
+    latency_ratio: {
+      ...latency,
+      target: `<= ${TARGET.latency}`,
+      pass: latency.median <= TARGET.latency,
+    },
+    throughput_ratio: {
+      ...throughput,
+      target: `>= ${TARGET.throughput}`,
+      pass: throughput.median >= TARGET.throughput,
+    },
+  };
+}
+
+if (logLines === 0) throw new Error('the wrapper wrote no log line: it was not measured whole');
+const report = {
+  when: new Date().toISOString(),
+  node: process.version,
+  cpus: cpus().length,
+  loadavg: loadavg().map((x) => round(x)),
+  repetitions: REPS,
+  sequential_calls: SEQUENTIAL,
+  concurrent_calls: CONCURRENT,
+  in_flight: IN_FLIGHT,
+  cases: summary,
+  targets,
+};
+mkdirSync(`${root}bench/results`, { recursive: true });
+writeFileSync(`${root}bench/results/sandboxPath.json`, `${JSON.stringify(report, null, 2)}\n`);
+for (const [name, figures] of Object.entries(targets)) {
+  const { latency_ratio: l, throughput_ratio: t } = figures;
+  console.log(
+    `${name}: latency ${l.min}/${l.median}/${l.max} x MCP stdio (target ${l.target}) ${l.pass ? 'PASS' : 'FAIL'}; ` +
+      `calls/s at 16 ${t.min}/${t.median}/${t.max} x (target ${t.target}) ${t.pass ? 'PASS' : 'FAIL'}`,
+  );
+}
+console.log('written to bench/results/sandboxPath.json');
+
+for (const name of names) await cases[name].close();
+await tracing.shutdown();
