@@ -30,9 +30,9 @@ const { createTracing } = await import(dist('telemetry/createTracing.js'));
 const { compileToolSchemas, createPluginContext } = await import('@toolhost/plugin-sdk/host');
 const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
 const { StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js');
-const processSandbox = existsSync(dist('sandbox/launchProcess.js'))
-  ? await import(dist('sandbox/launchProcess.js'))
-  : null;
+const { checkProcessSandbox } = await import(dist('sandbox/checkProcessSandbox.js'));
+const { processLauncher } = await import(dist('sandbox/launchProcess.js'));
+const { pluginReadPaths } = await import(dist('sandbox/readPaths.js'));
 
 const REPS = Number(process.env['BENCH_REPS'] ?? 3);
 const SEQUENTIAL = Number(process.env['BENCH_SEQUENTIAL'] ?? 4_000);
@@ -131,26 +131,25 @@ const cases = {
     ...(await remoteTool('worker', workerLauncher('noop', { heapMb: 256 }), null)),
   },
 };
-if (processSandbox) {
-  const sandbox = await processSandbox.checkProcessSandbox('bwrap');
-  if (sandbox.available) {
-    cases.wrapper_process = {
-      description:
-        'the same into a process runtime confined by bubblewrap (user, pid, net, ipc, uts namespaces; empty root) and the permission model',
-      ...(await remoteTool(
-        'process',
-        processSandbox.processLauncher('noop', {
-          heapMb: 256,
-          sandbox: 'bwrap',
-          readPaths: processSandbox.pluginReadPaths(pluginDir),
-          cwd: pluginDir,
-        }),
-        'bwrap',
-      )),
-    };
-  } else {
-    console.warn(`bench: no process case, the sandbox is unavailable: ${sandbox.reason}`);
-  }
+const sandbox = await checkProcessSandbox('bwrap');
+if (sandbox.available) {
+  cases.wrapper_process = {
+    description:
+      'the same into a process runtime: bubblewrap (user, pid, net, ipc, uts namespaces, an empty root), the permission model, prlimit --as',
+    ...(await remoteTool(
+      'process',
+      processLauncher('noop', {
+        sandbox: 'bwrap',
+        readPaths: pluginReadPaths(pluginDir),
+        cwd: pluginDir,
+        heapMb: 256,
+        addressSpaceMb: sandbox.addressSpaceLimit ? 1_536 + 2 * 256 : null,
+      }),
+      'bwrap',
+    )),
+  };
+} else {
+  console.warn(`bench: no process case, the sandbox does not run here: ${sandbox.reason}`);
 }
 const names = Object.keys(cases);
 

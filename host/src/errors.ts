@@ -15,6 +15,8 @@ export const HOST_ERRORS = {
   TOOLHOST_ERR_PLUGIN_UNKNOWN: "No manifest names plugin '{plugin}'",
   TOOLHOST_ERR_PLUGIN_LOAD_FAILED: "Plugin '{plugin}' could not be loaded: {details}",
   TOOLHOST_ERR_PLUGIN_TIMEOUT: "Plugin '{plugin}' did not finish {step} within {ms} ms",
+  TOOLHOST_ERR_SANDBOX_UNAVAILABLE:
+    "Plugin '{plugin}' needs isolation 'process', but its sandbox ({sandbox}) does not run on this machine: {details}",
   TOOLHOST_ERR_PLUGIN_CRASHED:
     "Plugin '{plugin}' was stopped after {crashes} crashes within {seconds} s (the last: {cause}); reload it to try again",
   TOOLHOST_ERR_DATABASE_UNAVAILABLE: 'The database is unavailable: {details}',

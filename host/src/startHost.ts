@@ -20,6 +20,7 @@ import { createToolInvoker } from './invocation/createToolInvoker.js';
 import { countToolCalls, ToolCallMetrics } from './invocation/ToolCallMetrics.js';
 import type { ToolInvoker } from './invocation/ToolInvoker.js';
 import { createPluginLoader } from './plugins/createPluginLoader.js';
+import { checkProcessSandbox } from './sandbox/checkProcessSandbox.js';
 import { describeTools } from './plugins/describeTools.js';
 import type { PluginManager } from './plugins/PluginManager.js';
 import { startPlugins } from './plugins/startPlugins.js';
@@ -94,6 +95,19 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
     }
     cleanups.push(() => cache.close());
 
+    // The sandbox of `process` plugins is tried once; a plugin that needs it waits for it.
+    const { processSandbox } = settings.pluginRuntime;
+    void checkProcessSandbox(processSandbox).then((check) =>
+      check.available
+        ? logger.info('process sandbox available', {
+            sandbox: processSandbox,
+            address_space_limit: check.addressSpaceLimit,
+          })
+        : logger.warn('process sandbox unavailable: isolation process is refused', {
+            sandbox: processSandbox,
+            reason: check.reason,
+          }),
+    );
     const container = createRootContainer({ logger, database, cache });
     const registry = new ToolRegistry({ logger, drainTimeoutMs: settings.drainTimeoutMs });
     cleanups.push(() => registry.stopAll());

@@ -24,6 +24,11 @@ export interface PluginRuntimeSettings {
   heartbeatMs: number;
   /** Crashes within a minute after which a plugin is marked failed until it is reloaded. */
   crashLimit: number;
+  /**
+   * How `process` plugins are confined: `bwrap` (the default; `process` is refused where it
+   * does not run), or `permission`, the weaker mode an operator must choose explicitly.
+   */
+  processSandbox: 'bwrap' | 'permission';
 }
 
 /** The host's effective configuration, read from the environment and validated at start. */

@@ -38,6 +38,7 @@ const envSchema = {
     TOOLHOST_PLUGIN_HANG_GRACE_MS: { type: 'integer', minimum: 1, maximum: 600_000 },
     TOOLHOST_PLUGIN_HEARTBEAT_MS: { type: 'integer', minimum: 10, maximum: 60_000 },
     TOOLHOST_PLUGIN_CRASH_LIMIT: { type: 'integer', minimum: 1, maximum: 1_000 },
+    TOOLHOST_PROCESS_SANDBOX: { enum: ['bwrap', 'permission'] },
   },
 } as const;
 
@@ -71,6 +72,7 @@ interface Env {
   TOOLHOST_PLUGIN_HANG_GRACE_MS?: number;
   TOOLHOST_PLUGIN_HEARTBEAT_MS?: number;
   TOOLHOST_PLUGIN_CRASH_LIMIT?: number;
+  TOOLHOST_PROCESS_SANDBOX?: Settings['pluginRuntime']['processSandbox'];
 }
 
 export const SETTINGS_VARIABLES = Object.keys(envSchema.properties);
@@ -157,6 +159,7 @@ export function loadSettings(
       hangGraceMs: e.TOOLHOST_PLUGIN_HANG_GRACE_MS ?? 1_000,
       heartbeatMs: e.TOOLHOST_PLUGIN_HEARTBEAT_MS ?? 250,
       crashLimit: e.TOOLHOST_PLUGIN_CRASH_LIMIT ?? 5,
+      processSandbox: e.TOOLHOST_PROCESS_SANDBOX ?? 'bwrap',
     },
   };
 }

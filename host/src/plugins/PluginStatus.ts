@@ -30,6 +30,8 @@ export interface ToolDescription {
   outputSchema: JsonSchema | null;
   annotations: ToolAnnotations;
   isolation: Isolation;
+  /** The confinement of a `process` plugin in force (`bwrap`, or `permission`); else null. */
+  sandbox: string | null;
   state: { enabled: boolean; healthy: boolean; circuit: CircuitStateName };
 }
 

@@ -11,6 +11,7 @@ import { openDatabase } from '../db/openDatabase.js';
 import { loadSettings } from '../config/loadSettings.js';
 import { isHostError } from '../errors.js';
 import type { Manifest } from '../manifests/Manifest.js';
+import { describeWithProcessSandbox } from '../../../test/support/processSandbox.js';
 import { createPluginLoader, type PluginLoader } from './createPluginLoader.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/plugins/', import.meta.url));
@@ -90,6 +91,28 @@ describe('createPluginLoader', () => {
     }
   });
 
+  it('refuses isolation process with a coded error where its sandbox does not run', async () => {
+    const refusing = createPluginLoader({
+      pluginsDir: FIXTURES,
+      container: createRootContainer({
+        logger: createCapturingLogger().logger,
+        database,
+        cache: createMemoryCacheBackend(),
+      }),
+      runtime: loadSettings({}).pluginRuntime,
+      checkSandbox: async () => ({
+        available: false,
+        reason: 'bwrap: Creating new namespace failed: No space left on device',
+        addressSpaceLimit: false,
+      }),
+    });
+    const error = await refusing({ ...parity, isolation: 'process' }).catch((e: unknown) => e);
+    expect(isHostError(error) && error.code).toBe('TOOLHOST_ERR_SANDBOX_UNAVAILABLE');
+    expect((error as Error).message).toBe(
+      "Plugin 'parity' needs isolation 'process', but its sandbox (bwrap) does not run on this machine: bwrap: Creating new namespace failed: No space left on device",
+    );
+  });
+
   it.each([
     [
       'a missing source folder',
@@ -100,5 +123,21 @@ describe('createPluginLoader', () => {
     const error = await load(manifest).catch((e: unknown) => e);
     expect(isHostError(error) && error.code).toBe('TOOLHOST_ERR_PLUGIN_LOAD_FAILED');
     expect((error as Error).message).toBe(message);
+  });
+});
+
+describeWithProcessSandbox('createPluginLoader with the process sandbox', () => {
+  it('starts a process plugin in its sandbox, and reports the sandbox in force', async () => {
+    const started = await load({ ...parity, isolation: 'process' });
+    try {
+      expect(started.runtime.report).toMatchObject({ isolation: 'process', sandbox: 'bwrap' });
+      const logger = createCapturingLogger().logger;
+      const signal = new AbortController().signal;
+      await expect(
+        started.runtime.invoke('show_config', {}, { ...call, signal, logger }),
+      ).resolves.toMatchObject({ success: true, data: { config: { region: 'eu' } } });
+    } finally {
+      await started.runtime.stop(100);
+    }
   });
 });

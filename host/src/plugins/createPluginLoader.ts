@@ -8,7 +8,11 @@ import { ROOT } from '../container/tokens.js';
 import { HostError, isHostError } from '../errors.js';
 import { resolvePolicy } from '../invocation/resolvePolicy.js';
 import type { Manifest } from '../manifests/Manifest.js';
+import { checkProcessSandbox, type SandboxCheck } from '../sandbox/checkProcessSandbox.js';
+import type { Launcher } from '../sandbox/LaunchedRuntime.js';
+import { processLauncher } from '../sandbox/launchProcess.js';
 import { workerLauncher } from '../sandbox/launchWorker.js';
+import { pluginReadPaths } from '../sandbox/readPaths.js';
 import { checkDescription } from './checkDescription.js';
 import { importPlugin } from './importPlugin.js';
 import { InlineRuntime } from './InlineRuntime.js';
@@ -26,14 +30,26 @@ export interface PluginLoaderDeps {
   /** The root container; each load resolves its plugin's capabilities from a child of it. */
   container: DependencyContainer;
   runtime: PluginRuntimeSettings;
+  /** Whether the `process` sandbox runs here (default: tried once, cached). */
+  checkSandbox?: (sandbox: PluginRuntimeSettings['processSandbox']) => Promise<SandboxCheck>;
 }
 
 const CRASH_WINDOW_MS = 60_000;
 
 /**
+ * The address space a `process` plugin gets: Node itself reserves about 1.25 GiB (it does
+ * not start with 1.1), then room for its heap and some Buffers. It bounds what the heap
+ * limit cannot: Buffers and ArrayBuffers. (WebAssembly reserves far more; such a plugin
+ * needs a larger heapMb.)
+ */
+function addressSpaceMb(heapMb: number): number {
+  return 1_536 + 2 * heapMb;
+}
+
+/**
  * The loader of manifest-driven plugins: read the package and check its SDK range, then by
  * the manifest's isolation either import it here (`inline`) or start its runtime, where it is
- * imported (`worker`), and read what the host needs — name, tools, schemas — from the
+ * imported (`worker`, `process`), and read what the host needs — name, tools, schemas — from the
  * runtime's answer. Either way its schemas are compiled and its context built in the host,
  * from a child container, and `create` and `initialize` run within the start timeout.
  * @throws HostError / ToolhostError with a stable code for each step that fails.
@@ -42,6 +58,7 @@ export function createPluginLoader({
   pluginsDir,
   container,
   runtime: settings,
+  checkSandbox = checkProcessSandbox,
 }: PluginLoaderDeps): PluginLoader {
   const logger = container.resolve(ROOT.Logger);
 
@@ -93,19 +110,36 @@ export function createPluginLoader({
     signal: AbortSignal | undefined,
   ): Promise<StartedPlugin> {
     const isolation = manifest.isolation === 'process' ? 'process' : 'worker';
-    if (isolation === 'process') {
-      throw new HostError('TOOLHOST_ERR_PLUGIN_LOAD_FAILED', {
-        plugin: manifest.name,
-        details: "isolation 'process' is not available in this host yet",
+    const heapMb = manifest.limits?.heapMb ?? settings.heapMb;
+    let launch: Launcher;
+    let sandbox: string | null = null;
+    if (isolation === 'worker') {
+      launch = workerLauncher(manifest.name, { heapMb });
+    } else {
+      sandbox = settings.processSandbox;
+      const check = await checkSandbox(settings.processSandbox);
+      if (!check.available) {
+        throw new HostError('TOOLHOST_ERR_SANDBOX_UNAVAILABLE', {
+          plugin: manifest.name,
+          sandbox: settings.processSandbox,
+          details: check.reason ?? 'unknown',
+        });
+      }
+      const cwd = await realpath(pkg.dir);
+      launch = processLauncher(manifest.name, {
+        sandbox: settings.processSandbox,
+        readPaths: pluginReadPaths(cwd),
+        cwd,
+        heapMb,
+        addressSpaceMb: check.addressSpaceLimit ? addressSpaceMb(heapMb) : null,
       });
     }
-    const heapMb = manifest.limits?.heapMb ?? settings.heapMb;
     const contexts = createPluginContainer(container, manifest).resolve(PluginContextFactory);
     const runtime = new RemoteRuntime({
       pluginName: manifest.name,
       isolation,
-      sandbox: null,
-      launch: workerLauncher(manifest.name, { heapMb }),
+      sandbox,
+      launch,
       load: { entry: await realpath(pkg.entry), pluginName: manifest.name },
       prepare(raw) {
         const description = checkDescription(manifest.name, raw);

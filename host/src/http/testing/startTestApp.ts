@@ -26,6 +26,7 @@ export const TOOL: ToolDescription = {
   outputSchema: null,
   annotations: {},
   isolation: 'inline',
+  sandbox: null,
   state: { enabled: true, healthy: true, circuit: 'closed' },
 };
 
