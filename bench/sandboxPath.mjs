@@ -4,10 +4,10 @@
 // (it builds first; this script imports the compiled host from host/dist).
 //
 // 3 interleaved repetitions (case order rotated each time); per case and repetition:
-// sequential latency (median, p99) and calls/s with 16 calls in flight, plus the host
-// thread's CPU per call at 16 in flight (what explains the figures on a shared machine).
-// Ratios are per repetition against MCP's figures of the same repetition; min/median/max
-// over the repetitions.
+// sequential latency (median and p99, in 10 interleaved rounds) and calls/s with 16 calls in
+// flight, plus the host thread's CPU per call at 16 in flight (what explains the figures on
+// a shared machine). Ratios are against MCP's figures of the same repetition (latency: of
+// the same round); min/median/max over the repetitions.
 import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { Writable } from 'node:stream';
@@ -34,10 +34,10 @@ const { checkProcessSandbox } = await import(dist('sandbox/checkProcessSandbox.j
 const { processLauncher } = await import(dist('sandbox/launchProcess.js'));
 const { pluginReadPaths } = await import(dist('sandbox/readPaths.js'));
 
-const REPS = Number(process.env['BENCH_REPS'] ?? 3);
-const SEQUENTIAL = Number(process.env['BENCH_SEQUENTIAL'] ?? 4_000);
-const CONCURRENT = Number(process.env['BENCH_CONCURRENT'] ?? 16_000);
-const WARMUP = Number(process.env['BENCH_WARMUP'] ?? 30_000);
+const REPS = Number(process.env['BENCH_P2_REPS'] ?? 3);
+const SEQUENTIAL = Number(process.env['BENCH_P2_SEQUENTIAL'] ?? 4_000);
+const CONCURRENT = Number(process.env['BENCH_P2_CONCURRENT'] ?? 16_000);
+const WARMUP = Number(process.env['BENCH_P2_WARMUP'] ?? 30_000);
 const IN_FLIGHT = 16;
 const TARGET = { latency: 0.75, throughput: 3 };
 
@@ -58,6 +58,8 @@ const noopProcessor = {
   shutdown: async () => {},
 };
 const tracing = createTracing({ otlpEndpoint: null, spanProcessors: [noopProcessor] });
+// What `npm start` runs without an OTLP endpoint: spans created, not recorded.
+const defaultTracing = createTracing({ otlpEndpoint: null });
 let logLines = 0;
 const discard = new Writable({
   decodeStrings: false,
@@ -71,7 +73,7 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const unused = () => Promise.reject(new Error('not used by the benchmark'));
 const pluginDir = realpathSync(fileURLToPath(new URL('./fixtures/noop/', import.meta.url)));
 
-async function remoteTool(isolation, launch, sandbox) {
+async function remoteTool(isolation, launch, sandbox, tracer = tracing.tracer) {
   const runtime = new RemoteRuntime({
     pluginName: 'noop',
     isolation,
@@ -104,7 +106,7 @@ async function remoteTool(isolation, launch, sandbox) {
     policy: resolvePolicy({}),
     runtime,
   };
-  const invoker = createToolInvoker({ lookup: () => tool, tracer: tracing.tracer, logger });
+  const invoker = createToolInvoker({ lookup: () => tool, tracer, logger });
   const options = { requestId: 'req-1', sessionId: 'sess-1' };
   return {
     call: async (n) => {
@@ -131,6 +133,16 @@ const cases = {
     ...(await remoteTool('worker', workerLauncher('noop', { heapMb: 256 }), null)),
   },
 };
+cases.wrapper_worker_default_tracing = {
+  description:
+    "as wrapper_worker, with npm start's tracing without an OTLP endpoint (spans not recorded)",
+  ...(await remoteTool(
+    'worker',
+    workerLauncher('noop', { heapMb: 256 }),
+    null,
+    defaultTracing.tracer,
+  )),
+};
 const sandbox = await checkProcessSandbox('bwrap');
 if (sandbox.available) {
   cases.wrapper_process = {
@@ -146,6 +158,21 @@ if (sandbox.available) {
         addressSpaceMb: sandbox.addressSpaceLimit ? 1_536 + 2 * 256 : null,
       }),
       'bwrap',
+    )),
+  };
+  cases.wrapper_process_default_tracing = {
+    description: "as wrapper_process, with npm start's tracing without an OTLP endpoint",
+    ...(await remoteTool(
+      'process',
+      processLauncher('noop', {
+        sandbox: 'bwrap',
+        readPaths: pluginReadPaths(pluginDir),
+        cwd: pluginDir,
+        heapMb: 256,
+        addressSpaceMb: sandbox.addressSpaceLimit ? 1_536 + 2 * 256 : null,
+      }),
+      'bwrap',
+      defaultTracing.tracer,
     )),
   };
 } else {
@@ -188,13 +215,33 @@ for (const name of names) {
   await sequential(cases[name].call, WARMUP);
   await concurrent(cases[name].call, WARMUP);
 }
+// Sequential latency swings with which vCPU the other side wakes on, and other work on the
+// machine drifts within a run: each repetition interleaves the cases in short rounds, and a
+// repetition's ratio is the median of its rounds' ratios (same round, same conditions).
+const ROUNDS = Number(process.env['BENCH_P2_ROUNDS'] ?? 10);
+const medianOf = (values) => {
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.floor(sorted.length / 2)];
+};
 const reps = [];
 for (let rep = 0; rep < REPS; rep++) {
   const order = names.map((_, i) => names[(i + rep) % names.length]);
+  const rounds = Object.fromEntries(names.map((name) => [name, []]));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const name of order) {
+      rounds[name].push(await sequential(cases[name].call, Math.ceil(SEQUENTIAL / ROUNDS)));
+    }
+  }
   const figures = {};
   for (const name of order) {
     figures[name] = {
-      sequential: await sequential(cases[name].call, SEQUENTIAL),
+      sequential: {
+        median_us: round(medianOf(rounds[name].map((x) => x.median_us))),
+        p99_us: round(medianOf(rounds[name].map((x) => x.p99_us))),
+        ratio_to_mcp: medianOf(
+          rounds[name].map((x, i) => x.median_us / rounds.mcp_stdio[i].median_us),
+        ),
+      },
       concurrent: await concurrent(cases[name].call, CONCURRENT),
     };
     await new Promise((resolve) => setImmediate(resolve));
@@ -225,9 +272,7 @@ const summary = Object.fromEntries(
 );
 const targets = {};
 for (const name of names.filter((n) => n !== 'mcp_stdio')) {
-  const latency = spread(
-    reps.map((r) => r[name].sequential.median_us / r.mcp_stdio.sequential.median_us),
-  );
+  const latency = spread(reps.map((r) => r[name].sequential.ratio_to_mcp));
   const throughput = spread(
     reps.map((r) => r[name].concurrent.calls_per_s / r.mcp_stdio.concurrent.calls_per_s),
   );
@@ -272,3 +317,4 @@ console.log('written to bench/results/sandboxPath.json');
 
 for (const name of names) await cases[name].close();
 await tracing.shutdown();
+await defaultTracing.shutdown();
