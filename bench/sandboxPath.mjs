@@ -3,11 +3,11 @@
 // client/server pair doing the same call, all in this one run. Run with `npm run bench`
 // (it builds first; this script imports the compiled host from host/dist).
 //
-// 3 interleaved repetitions (case order rotated each time); per case and repetition:
-// sequential latency (median and p99, in 10 interleaved rounds) and calls/s with 16 calls in
-// flight, plus the host thread's CPU per call at 16 in flight (what explains the figures on
-// a shared machine). Ratios are against MCP's figures of the same repetition (latency: of
-// the same round); min/median/max over the repetitions.
+// 3 repetitions, each with fresh runtimes and the cases interleaved in 10 rounds (order
+// rotated per repetition); per case and repetition: sequential latency (median, p99) and
+// calls/s with 16 calls in flight, plus the host thread's CPU per call at 16 in flight (what
+// explains the figures on a shared machine). Ratios are against MCP's figures of the same
+// round; min/median/max over the repetitions.
 import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { Writable } from 'node:stream';
@@ -36,19 +36,28 @@ const { pluginReadPaths } = await import(dist('sandbox/readPaths.js'));
 
 const REPS = Number(process.env['BENCH_P2_REPS'] ?? 3);
 const SEQUENTIAL = Number(process.env['BENCH_P2_SEQUENTIAL'] ?? 4_000);
-const CONCURRENT = Number(process.env['BENCH_P2_CONCURRENT'] ?? 16_000);
+const CONCURRENT = Number(process.env['BENCH_P2_CONCURRENT'] ?? 32_000);
 const WARMUP = Number(process.env['BENCH_P2_WARMUP'] ?? 30_000);
 const IN_FLIGHT = 16;
 const TARGET = { latency: 0.75, throughput: 3 };
 
 // ---------------------------------------------------------------- the peer: MCP stdio
-const transport = new StdioClientTransport({
-  command: process.execPath,
-  args: [fileURLToPath(new URL('./mcpStdioServer.mjs', import.meta.url))],
-  stderr: 'inherit',
-});
-const client = new Client({ name: 'bench-client', version: '0.0.1' });
-await client.connect(transport);
+async function mcpStdio() {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [fileURLToPath(new URL('./mcpStdioServer.mjs', import.meta.url))],
+    stderr: 'inherit',
+  });
+  const client = new Client({ name: 'bench-client', version: '0.0.1' });
+  await client.connect(transport);
+  return {
+    call: async (n) => {
+      const result = await client.callTool({ name: 'noop', arguments: { n } });
+      if (result.isError) throw new Error('MCP call failed');
+    },
+    close: () => client.close(),
+  };
+}
 
 // ---------------------------------------------------------------- the wrapper, as P1 has it
 const noopProcessor = {
@@ -117,63 +126,48 @@ async function remoteTool(isolation, launch, sandbox, tracer = tracing.tracer) {
   };
 }
 
+const sandbox = await checkProcessSandbox('bwrap');
+const processLimits = () => ({
+  sandbox: 'bwrap',
+  readPaths: pluginReadPaths(pluginDir),
+  cwd: pluginDir,
+  heapMb: 256,
+  addressSpaceMb: sandbox.addressSpaceLimit ? 1_536 + 2 * 256 : null,
+});
+/** Each case opens its runtime afresh per repetition (see the measuring section). */
 const cases = {
   mcp_stdio: {
     description:
       "MCP TypeScript SDK: client.callTool over StdioClientTransport to the SDK's own stdio server",
-    call: async (n) => {
-      const result = await client.callTool({ name: 'noop', arguments: { n } });
-      if (result.isError) throw new Error('MCP call failed');
-    },
-    close: () => client.close(),
+    open: mcpStdio,
   },
   wrapper_worker: {
     description:
       'invoker.invoke (validation, bulkhead, breaker, retry, deadline, output validation, a recorded span, the info log line) into a worker runtime',
-    ...(await remoteTool('worker', workerLauncher('noop', { heapMb: 256 }), null)),
+    open: () => remoteTool('worker', workerLauncher('noop', { heapMb: 256 }), null),
+  },
+  wrapper_worker_default_tracing: {
+    description:
+      "as wrapper_worker, with npm start's tracing without an OTLP endpoint (spans not recorded)",
+    open: () =>
+      remoteTool('worker', workerLauncher('noop', { heapMb: 256 }), null, defaultTracing.tracer),
   },
 };
-cases.wrapper_worker_default_tracing = {
-  description:
-    "as wrapper_worker, with npm start's tracing without an OTLP endpoint (spans not recorded)",
-  ...(await remoteTool(
-    'worker',
-    workerLauncher('noop', { heapMb: 256 }),
-    null,
-    defaultTracing.tracer,
-  )),
-};
-const sandbox = await checkProcessSandbox('bwrap');
 if (sandbox.available) {
   cases.wrapper_process = {
     description:
       'the same into a process runtime: bubblewrap (user, pid, net, ipc, uts namespaces, an empty root), the permission model, prlimit --as',
-    ...(await remoteTool(
-      'process',
-      processLauncher('noop', {
-        sandbox: 'bwrap',
-        readPaths: pluginReadPaths(pluginDir),
-        cwd: pluginDir,
-        heapMb: 256,
-        addressSpaceMb: sandbox.addressSpaceLimit ? 1_536 + 2 * 256 : null,
-      }),
-      'bwrap',
-    )),
+    open: () => remoteTool('process', processLauncher('noop', processLimits()), 'bwrap'),
   };
   cases.wrapper_process_default_tracing = {
     description: "as wrapper_process, with npm start's tracing without an OTLP endpoint",
-    ...(await remoteTool(
-      'process',
-      processLauncher('noop', {
-        sandbox: 'bwrap',
-        readPaths: pluginReadPaths(pluginDir),
-        cwd: pluginDir,
-        heapMb: 256,
-        addressSpaceMb: sandbox.addressSpaceLimit ? 1_536 + 2 * 256 : null,
-      }),
-      'bwrap',
-      defaultTracing.tracer,
-    )),
+    open: () =>
+      remoteTool(
+        'process',
+        processLauncher('noop', processLimits()),
+        'bwrap',
+        defaultTracing.tracer,
+      ),
   };
 } else {
   console.warn(`bench: no process case, the sandbox does not run here: ${sandbox.reason}`);
@@ -211,13 +205,11 @@ async function concurrent(call, count) {
   };
 }
 
-for (const name of names) {
-  await sequential(cases[name].call, WARMUP);
-  await concurrent(cases[name].call, WARMUP);
-}
-// Sequential latency swings with which vCPU the other side wakes on, and other work on the
-// machine drifts within a run: each repetition interleaves the cases in short rounds, and a
-// repetition's ratio is the median of its rounds' ratios (same round, same conditions).
+// On this VM a round trip is bimodal (the other side on the same vCPU or woken on the other
+// one), and a long-lived pair of processes tends to keep its placement: every repetition
+// starts every runtime afresh (MCP's server too), so the placement is drawn anew. Within a
+// repetition the cases are interleaved in short rounds, and its ratios are the medians of
+// its rounds' ratios (same round, same conditions on the machine).
 const ROUNDS = Number(process.env['BENCH_P2_ROUNDS'] ?? 10);
 const medianOf = (values) => {
   const sorted = Float64Array.from(values).sort();
@@ -226,26 +218,40 @@ const medianOf = (values) => {
 const reps = [];
 for (let rep = 0; rep < REPS; rep++) {
   const order = names.map((_, i) => names[(i + rep) % names.length]);
-  const rounds = Object.fromEntries(names.map((name) => [name, []]));
+  const open = {};
+  for (const name of order) {
+    open[name] = await cases[name].open();
+    await sequential(open[name].call, WARMUP / 2);
+    await concurrent(open[name].call, WARMUP);
+  }
+  const rounds = Object.fromEntries(names.map((name) => [name, { seq: [], conc: [] }]));
   for (let r = 0; r < ROUNDS; r++) {
     for (const name of order) {
-      rounds[name].push(await sequential(cases[name].call, Math.ceil(SEQUENTIAL / ROUNDS)));
+      rounds[name].seq.push(await sequential(open[name].call, Math.ceil(SEQUENTIAL / ROUNDS)));
+    }
+    for (const name of order) {
+      rounds[name].conc.push(await concurrent(open[name].call, Math.ceil(CONCURRENT / ROUNDS)));
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
   const figures = {};
-  for (const name of order) {
+  for (const name of names) {
+    const { seq, conc } = rounds[name];
+    const mcp = rounds.mcp_stdio;
     figures[name] = {
       sequential: {
-        median_us: round(medianOf(rounds[name].map((x) => x.median_us))),
-        p99_us: round(medianOf(rounds[name].map((x) => x.p99_us))),
-        ratio_to_mcp: medianOf(
-          rounds[name].map((x, i) => x.median_us / rounds.mcp_stdio[i].median_us),
-        ),
+        median_us: round(medianOf(seq.map((x) => x.median_us))),
+        p99_us: round(medianOf(seq.map((x) => x.p99_us))),
+        ratio_to_mcp: medianOf(seq.map((x, i) => x.median_us / mcp.seq[i].median_us)),
       },
-      concurrent: await concurrent(cases[name].call, CONCURRENT),
+      concurrent: {
+        calls_per_s: Math.round(medianOf(conc.map((x) => x.calls_per_s))),
+        host_cpu_us_per_call: round(medianOf(conc.map((x) => x.host_cpu_us_per_call))),
+        ratio_to_mcp: medianOf(conc.map((x, i) => x.calls_per_s / mcp.conc[i].calls_per_s)),
+      },
     };
-    await new Promise((resolve) => setImmediate(resolve));
   }
+  for (const name of names) await open[name].close();
   reps.push(figures);
   console.log(`repetition ${rep + 1}/${REPS}: ${JSON.stringify(figures)}`);
 }
@@ -273,9 +279,7 @@ const summary = Object.fromEntries(
 const targets = {};
 for (const name of names.filter((n) => n !== 'mcp_stdio')) {
   const latency = spread(reps.map((r) => r[name].sequential.ratio_to_mcp));
-  const throughput = spread(
-    reps.map((r) => r[name].concurrent.calls_per_s / r.mcp_stdio.concurrent.calls_per_s),
-  );
+  const throughput = spread(reps.map((r) => r[name].concurrent.ratio_to_mcp));
   targets[`P2_${name.replace('wrapper_', '')}`] = {
     description: `${name} vs mcp_stdio, per repetition`,
     latency_ratio: {
@@ -315,6 +319,5 @@ for (const [name, figures] of Object.entries(targets)) {
 }
 console.log('written to bench/results/sandboxPath.json');
 
-for (const name of names) await cases[name].close();
 await tracing.shutdown();
 await defaultTracing.shutdown();

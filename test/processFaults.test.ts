@@ -94,6 +94,14 @@ describeWithProcessSandbox('process isolation: faults', () => {
           'it broke the runtime protocol',
         ],
         [
+          'floods its channel with well-formed frames',
+          'faulty-oom',
+          'break_protocol',
+          { kind: 'flood' },
+          'crashed',
+          'it broke the runtime protocol',
+        ],
+        [
           'sends a frame nested 100,000 deep',
           'faulty',
           'break_protocol',

@@ -5,6 +5,7 @@ import { hostRebuild } from './hostRebuild.js';
 import type { ExitReport, Launcher } from './LaunchedRuntime.js';
 import { outputLines } from './outputLines.js';
 import { processCommand, type ProcessSandbox } from './processCommand.js';
+import { InboundBudget, RUNTIME_INBOUND } from './protocol/InboundBudget.js';
 import type { ProtocolError } from './protocol/ProtocolError.js';
 import { peerOverStream } from './protocol/streamTransport.js';
 import { runnerData, runnerEntry } from './runnerFiles.js';
@@ -74,6 +75,7 @@ export function processLauncher(pluginName: string, limits: ProcessLimits): Laun
       notes: channel.notes,
       rebuild: hostRebuild,
       answersPings: false,
+      budget: new InboundBudget(RUNTIME_INBOUND.bytesPerSecond, RUNTIME_INBOUND.messagesPerSecond),
       onViolation: (problem) => {
         violation ??= problem;
         child.kill('SIGKILL');

@@ -3,6 +3,7 @@ import { RuntimeFault } from '../invocation/RuntimeFault.js';
 import { hostRebuild } from './hostRebuild.js';
 import type { ExitReport, Launcher } from './LaunchedRuntime.js';
 import { outputLines } from './outputLines.js';
+import { InboundBudget, RUNTIME_INBOUND } from './protocol/InboundBudget.js';
 import type { ProtocolError } from './protocol/ProtocolError.js';
 import { peerOverPort } from './protocol/portTransport.js';
 import { runnerData, runnerEntry } from './runnerFiles.js';
@@ -64,6 +65,7 @@ export function workerLauncher(pluginName: string, limits: WorkerLimits): Launch
       notes: channel.notes,
       rebuild: hostRebuild,
       answersPings: false,
+      budget: new InboundBudget(RUNTIME_INBOUND.bytesPerSecond, RUNTIME_INBOUND.messagesPerSecond),
       onViolation: (problem) => {
         violation ??= problem;
         void worker.terminate();

@@ -2,6 +2,7 @@ import { isToolError, isToolhostError, ToolError } from '@toolhost/plugin-sdk';
 import { ToolhostError } from '@toolhost/plugin-sdk/host';
 import { describe, expect, it } from 'vitest';
 import { hostRebuild } from '../hostRebuild.js';
+import { InboundBudget } from './InboundBudget.js';
 import { MAX_FRAME_BYTES, Peer, type Handler, type PeerOptions } from './Peer.js';
 import type { ProtocolError } from './ProtocolError.js';
 
@@ -195,6 +196,26 @@ describe('Peer', () => {
     const { right, violations } = pair();
     expect(() => right.receive(frame)).not.toThrow();
     expect(violations.map((v) => [v.code, v.message])).toEqual([['bad_frame', message]]);
+  });
+
+  it('refuses more than its budget a second, then takes frames again as the budget refills', () => {
+    let now = 0;
+    const budget = new InboundBudget(1_000, 10, () => now);
+    const { right, violations } = pair({}, { budget });
+    const pongs = (n: number) =>
+      JSON.stringify(Array.from({ length: n }, (_, i) => ({ k: 'pong', n: i })));
+    right.receive(pongs(8));
+    expect(violations).toEqual([]);
+    right.receive(pongs(8));
+    expect(violations.map((v) => v.message)).toEqual([
+      'it sends more messages a second than the host accepts',
+    ]);
+    now = 1_000;
+    right.receive(pongs(8));
+    right.receive('x'.repeat(1_001));
+    expect(violations.map((v) => v.message).slice(1)).toEqual([
+      'it sends more bytes a second than the host accepts',
+    ]);
   });
 
   it('by default closes itself on a violation', async () => {

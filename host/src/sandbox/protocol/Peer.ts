@@ -1,4 +1,5 @@
 import { exceedsDepth } from './frameDepth.js';
+import type { InboundBudget } from './InboundBudget.js';
 import { IncomingCall } from './IncomingCall.js';
 import type { CallMessage, Message, NoteMessage } from './messages.js';
 import { ProtocolError } from './ProtocolError.js';
@@ -39,6 +40,8 @@ export interface PeerOptions {
   answersPings?: boolean;
   /** A malformed frame; by default the peer closes. The host kills the runtime. */
   onViolation?: (error: ProtocolError) => void;
+  /** How much the other side may send per second; more is a violation. */
+  budget?: InboundBudget;
 }
 
 interface Pending {
@@ -71,6 +74,7 @@ export class Peer {
   readonly #rebuild: ErrorRebuild;
   readonly #answersPings: boolean;
   readonly #onViolation: (error: ProtocolError) => void;
+  readonly #budget: InboundBudget | null;
   #outbox: Message[] = [];
   #flushScheduled = false;
   #nextId = 1;
@@ -93,6 +97,7 @@ export class Peer {
     this.#rebuild = options.rebuild;
     this.#answersPings = options.answersPings ?? true;
     this.#onViolation = options.onViolation ?? ((error) => this.close(error));
+    this.#budget = options.budget ?? null;
   }
 
   /** Calls this side made that the other side is still running, cancelled ones included. */
@@ -174,6 +179,10 @@ export class Peer {
       this.#violation('a frame is too large');
       return;
     }
+    if (this.#budget !== null && !this.#budget.take(text.length, 0)) {
+      this.#violation('it sends more bytes a second than the host accepts');
+      return;
+    }
     if (exceedsDepth(text, MAX_FRAME_DEPTH)) {
       this.#violation(`a frame nests deeper than ${MAX_FRAME_DEPTH}`);
       return;
@@ -191,6 +200,10 @@ export class Peer {
     }
     if (frame.length > MAX_MESSAGES_PER_FRAME) {
       this.#violation(`a frame holds more than ${MAX_MESSAGES_PER_FRAME} messages`);
+      return;
+    }
+    if (this.#budget !== null && !this.#budget.take(0, frame.length)) {
+      this.#violation('it sends more messages a second than the host accepts');
       return;
     }
     this.stats.framesIn++;
