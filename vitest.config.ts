@@ -22,6 +22,7 @@ export default defineConfig({
     include: [
       'plugin-sdk/src/**/*.test.ts',
       'host/src/**/*.test.ts',
+      'registry/src/**/*.test.ts',
       'plugins/*/src/**/*.test.ts',
       'test/**/*.test.ts',
     ],

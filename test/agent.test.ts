@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentResponse } from '../host/src/agent/AgentResponse.js';
+import { sessionIdForTools } from '../host/src/session/sessionOwner.js';
+import { bearer, CLIENT, keysEnv } from './support/apiKeys.js';
 import { REPO_PLUGINS_DIR, useBuiltinManifests } from './support/builtinPlugins.js';
+import { ANONYMOUS_OWNER } from '../host/src/session/sessionOwner.js';
 import { startHost } from '../host/src/startHost.js';
 import { createInMemoryTracing } from '../host/src/telemetry/createInMemoryTracing.js';
 import { createCapturingLogger } from './support/capturingLogger.js';
@@ -22,6 +25,7 @@ async function start(
   running = await startTestHost(prepare, {
     TOOLHOST_PLUGINS_DIR: REPO_PLUGINS_DIR,
     TOOLHOST_ADMIN_TOKEN: ADMIN_TOKEN,
+    ...keysEnv(CLIENT),
   });
   return running;
 }
@@ -37,6 +41,7 @@ async function send(
     headers: {
       'content-type': 'application/json',
       'x-request-id': `req-${sessionId}-${Math.random().toString(36).slice(2)}`,
+      ...bearer(CLIENT),
     },
     body: JSON.stringify({ text, ...extra }),
   });
@@ -74,12 +79,14 @@ describe('the support agent over HTTP', () => {
     expect(body.toolMetadata['rag.search']?.metadata).toMatchObject({ source: 'rag' });
     expect(body.escalation).toBeNull();
 
-    const metrics = await fetch(`${t.host.url}/metrics`).then((r) => r.text());
+    const metrics = await fetch(`${t.host.url}/metrics`, { headers: bearer(CLIENT) }).then((r) =>
+      r.text(),
+    );
     expect(metrics).toContain(
       'toolhost_tool_calls_total{tool="rag.search",outcome="success",error_code=""} 1',
     );
 
-    const session = await t.request('/v1/sessions/s-knowledge');
+    const session = await t.request('/v1/sessions/s-knowledge', { headers: bearer(CLIENT) });
     expect(session.body).toMatchObject({
       messageCount: 1,
       escalated: false,
@@ -95,7 +102,7 @@ describe('the support agent over HTTP', () => {
     expect(body.reply).toContain(body.escalation?.ticketId);
     expect(body.toolMetadata['escalation.create_ticket']).toMatchObject({ outcome: 'success' });
 
-    const session = await t.request('/v1/sessions/s-human');
+    const session = await t.request('/v1/sessions/s-human', { headers: bearer(CLIENT) });
     expect(session.body).toMatchObject({
       escalated: true,
       escalationTicketId: body.escalation?.ticketId,
@@ -171,7 +178,7 @@ describe('the support agent over HTTP', () => {
     const recalled = await t.host.invoker.invoke(
       'memory.recall',
       {},
-      { requestId: 'r', sessionId: 's-pii' },
+      { requestId: 'r', sessionId: sessionIdForTools(CLIENT.name, 's-pii') },
     );
     const notes = JSON.stringify(recalled.result.data);
     expect(notes).toContain('[CARD]');
@@ -184,7 +191,7 @@ describe('the support agent over HTTP', () => {
     const t = await start();
     const empty = await t.request('/v1/sessions/s1/messages', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer(CLIENT) },
       body: JSON.stringify({ text: '' }),
     });
     expect(empty.status).toBe(400);
@@ -192,11 +199,11 @@ describe('the support agent over HTTP', () => {
     expect(empty.body).toMatchObject({ code: 'TOOLHOST_HTTP_INVALID_BODY' });
     const badId = await t.request('/v1/sessions/bad%20id/messages', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer(CLIENT) },
       body: JSON.stringify({ text: 'hi' }),
     });
     expect(badId.status).toBe(400);
-    const unknown = await t.request('/v1/sessions/never-seen');
+    const unknown = await t.request('/v1/sessions/never-seen', { headers: bearer(CLIENT) });
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ code: 'TOOLHOST_HTTP_SESSION_UNKNOWN' });
   });
@@ -216,6 +223,7 @@ describe('agent telemetry', () => {
         sessionId: 's-trace',
         text: 'How do refunds work?',
         requestId: 'req-trace-1',
+        owner: ANONYMOUS_OWNER,
       });
       const spans = tracing.exporter.getFinishedSpans();
       const agentSpan = spans.find((span) => span.name === 'agent.process_message');

@@ -15,6 +15,7 @@ import {
   createInMemoryTracing,
   type InMemoryTracing,
 } from '../host/src/telemetry/createInMemoryTracing.js';
+import { bearer, CLIENT, keysEnv } from './support/apiKeys.js';
 import { REPO_PLUGINS_DIR, useBuiltinManifests } from './support/builtinPlugins.js';
 import {
   createCapturingLogger,
@@ -81,6 +82,7 @@ async function startAuditHost(
       testSettings(dirs, {
         TOOLHOST_PLUGINS_DIR: REPO_PLUGINS_DIR,
         TOOLHOST_ADMIN_TOKEN: ADMIN_TOKEN,
+        ...keysEnv(CLIENT),
         TOOLHOST_WATCH_MANIFESTS: 'false',
         ...env,
       }),
@@ -99,7 +101,11 @@ async function startAuditHost(
     async send(sessionId, text, requestId = `req-${randomUUID()}`) {
       const response = await fetch(`${host.url}/v1/sessions/${sessionId}/messages`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+        headers: {
+          'content-type': 'application/json',
+          'x-request-id': requestId,
+          ...bearer(CLIENT),
+        },
         body: JSON.stringify({ text }),
       });
       return {
@@ -299,7 +305,7 @@ function auditContract(databaseEnv: () => Record<string, string>): void {
     expect(await t.host.audit.readPayload('audit/2000/01/none.json')).toBeNull();
   });
 
-  it('serves GET /v1/sessions/:id/audit to the admin token only, newest first, at most 100', async () => {
+  it('serves GET /v1/sessions/:id/audit to a key, the admin token among them, newest first, at most 100', async () => {
     const t = await startAuditHost(databaseEnv());
     const sent = [];
     for (const text of ['one?', 'two?', 'three?']) sent.push(await t.send('s-read', text));
@@ -396,8 +402,8 @@ function auditContract(databaseEnv: () => Record<string, string>): void {
 describe('the audit trail on SQLite', () => {
   auditContract(() => ({}));
 
-  it('has no audit route without an admin token', async () => {
-    const t = await startAuditHost({ TOOLHOST_ADMIN_TOKEN: '' });
+  it('has no audit route in protected mode (no admin token, no API keys)', async () => {
+    const t = await startAuditHost({ TOOLHOST_ADMIN_TOKEN: '', TOOLHOST_API_KEYS: '' });
     await t.send('s-x', 'hello');
     expect((await t.get('/v1/sessions/s-x/audit', ADMIN_TOKEN)).status).toBe(404);
   });

@@ -19,7 +19,9 @@ const HOST_LAYERS = [
   'cli',
   'index.ts',
   'startHost.ts',
+  'startup',
   'http',
+  'auth',
   'agent',
   'audit',
   'plugins',
@@ -27,6 +29,7 @@ const HOST_LAYERS = [
   'container',
   'invocation',
   'session',
+  'distribution',
   'manifests',
   'db',
   'cache',
@@ -223,7 +226,7 @@ describe('dependencies point one way', () => {
         at('host/src/elsewhere/x.ts', ''),
       ]),
     ).toEqual([
-      'host/src/invocation/x.ts imports host/src/http/HttpDeps.ts: invocation may import only from session, manifests, db, cache, redis, pii, telemetry, config, errors.ts',
+      'host/src/invocation/x.ts imports host/src/http/HttpDeps.ts: invocation may import only from session, distribution, manifests, db, cache, redis, pii, telemetry, config, errors.ts',
       'host/src/db/x.ts imports host/src/audit/auditFailed.ts: db may import only from cache, redis, pii, telemetry, config, errors.ts',
       'host/src/elsewhere/x.ts: host/src/elsewhere is not in HOST_LAYERS',
     ]);

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { Manifest } from '../host/src/manifests/Manifest.js';
 import type { AgentResponse } from '../host/src/agent/AgentResponse.js';
 import type { ToolDescription } from '../host/src/plugins/PluginStatus.js';
+import { bearer, CLIENT, keysEnv } from './support/apiKeys.js';
 import { REPO_PLUGINS_DIR, useBuiltinManifests } from './support/builtinPlugins.js';
 import { startCrmServer, type CrmServer } from './support/crmServer.js';
 import { startTestHost, type TestHost } from './support/testHost.js';
@@ -49,7 +50,11 @@ async function start(enabled = true, builtins: string[] = []): Promise<TestHost>
       useBuiltinManifests(dirs, builtins);
       dirs.writeManifest(crmManifest(enabled));
     },
-    { TOOLHOST_PLUGINS_DIR: REPO_PLUGINS_DIR, TOOLHOST_ADMIN_TOKEN: ADMIN_TOKEN },
+    {
+      TOOLHOST_PLUGINS_DIR: REPO_PLUGINS_DIR,
+      TOOLHOST_ADMIN_TOKEN: ADMIN_TOKEN,
+      ...keysEnv(CLIENT),
+    },
   );
   return running;
 }
@@ -62,7 +67,7 @@ const lookup = (t: TestHost, customerId = 'C-1001') =>
   );
 
 async function circuitOf(t: TestHost): Promise<string | undefined> {
-  const { body } = await t.request('/v1/tools');
+  const { body } = await t.request('/v1/tools', { headers: bearer(CLIENT) });
   return (body as { tools: ToolDescription[] }).tools.find(
     (tool) => tool.name === 'crm.lookup_customer',
   )?.state.circuit;
@@ -122,7 +127,7 @@ describe('the agent with the crm plugin', () => {
   async function ask(t: TestHost, sessionId: string): Promise<AgentResponse> {
     const { status, body } = await t.request(`/v1/sessions/${sessionId}/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer(CLIENT) },
       body: JSON.stringify({ text: 'What is the status of my order?', customerId: 'C-1001' }),
     });
     expect(status).toBe(200);

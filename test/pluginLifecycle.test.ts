@@ -5,10 +5,15 @@ import type { JsonObject, ToolResult } from '@toolhost/plugin-sdk';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Manifest } from '../host/src/manifests/Manifest.js';
 import type { PluginStatus } from '../host/src/plugins/PluginStatus.js';
+import { bearer, keysEnv, type TestKey } from './support/apiKeys.js';
 import { startTestHost, type TestHost } from './support/testHost.js';
 
 const eventually = { timeout: 10_000, interval: 20 };
-const ADMIN_TOKEN = 'lifecycle-admin-token-0123456789';
+const OPERATOR: TestKey = {
+  name: 'operator',
+  key: 'lifecycle-operator-key-0123456789',
+  scopes: ['tools', 'admin'],
+};
 
 function manifest(name: string, extra: Partial<Manifest> = {}): Manifest {
   return { name, enabled: true, source: { path: name }, ...extra };
@@ -18,10 +23,15 @@ function statusOf(t: TestHost, name: string): PluginStatus | undefined {
   return t.host.registry.statuses().find((s) => s.name === name);
 }
 
-async function invoke(t: TestHost, tool: string, input: JsonObject = {}) {
+async function invoke(
+  t: TestHost,
+  tool: string,
+  input: JsonObject = {},
+  auth: Record<string, string> = {},
+) {
   return t.request(`/v1/tools/${tool}/invoke`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...auth },
     body: JSON.stringify({ input }),
   });
 }
@@ -127,14 +137,17 @@ describe('a plugin that crashes too often', () => {
         dirs.addPlugin('faulty');
         dirs.writeManifest(manifest('faulty', { isolation: 'worker' }));
       },
-      { TOOLHOST_PLUGIN_CRASH_LIMIT: '2', TOOLHOST_ADMIN_TOKEN: ADMIN_TOKEN },
+      { TOOLHOST_PLUGIN_CRASH_LIMIT: '2', ...keysEnv(OPERATOR) },
     );
   });
   afterAll(() => t?.stop());
 
   it('is failed with its reason in /v1/tools, /readyz and the admin API until it is reloaded', async () => {
+    const auth = bearer(OPERATOR);
     for (let i = 0; i < 2; i++) {
-      expect((await invoke(t, 'faulty.exit')).body).toMatchObject({ errorCode: 'crashed' });
+      expect((await invoke(t, 'faulty.exit', {}, auth)).body).toMatchObject({
+        errorCode: 'crashed',
+      });
     }
     const reason =
       "Plugin 'faulty' was stopped after 2 crashes within 60 s (the last: its worker exited with code 3); reload it to try again";
@@ -143,8 +156,8 @@ describe('a plugin that crashes too often', () => {
       eventually,
     );
 
-    expect((await invoke(t, 'faulty.whoami')).status).toBe(404);
-    const tools = (await t.request('/v1/tools')).body as {
+    expect((await invoke(t, 'faulty.whoami', {}, auth)).status).toBe(404);
+    const tools = (await t.request('/v1/tools', { headers: auth })).body as {
       tools: unknown[];
       failed: PluginStatus[];
     };
@@ -154,7 +167,6 @@ describe('a plugin that crashes too often', () => {
     expect(ready.plugins).toEqual([
       expect.objectContaining({ name: 'faulty', state: 'failed', error: reason }),
     ]);
-    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
     const admin = (await t.request('/v1/admin/plugins', { headers: auth })).body as {
       plugins: PluginStatus[];
     };
@@ -167,6 +179,6 @@ describe('a plugin that crashes too often', () => {
       headers: auth,
     });
     expect(reloaded).toMatchObject({ status: 200, body: { state: 'enabled', error: null } });
-    expect(((await invoke(t, 'faulty.whoami')).body as ToolResult).success).toBe(true);
+    expect(((await invoke(t, 'faulty.whoami', {}, auth)).body as ToolResult).success).toBe(true);
   });
 });

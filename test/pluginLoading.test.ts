@@ -5,6 +5,9 @@ import type { PluginStatus, ToolDescription } from '../host/src/plugins/PluginSt
 import { REPO_PLUGINS_DIR } from './support/builtinPlugins.js';
 import { startTestHost, type TestHost } from './support/testHost.js';
 
+const ADMIN = { authorization: 'Bearer admin-token-for-tests-0001' };
+const adminEnv = { TOOLHOST_ADMIN_TOKEN: 'admin-token-for-tests-0001' };
+
 const greeterManifest = {
   name: 'greeter',
   enabled: true,
@@ -19,7 +22,8 @@ afterEach(async () => {
 });
 
 async function toolNames(t: TestHost): Promise<string[]> {
-  const { body } = await t.request('/v1/tools');
+  // The admin key lists every tool; in protected mode the header is not needed, nor looked at.
+  const { body } = await t.request('/v1/tools', { headers: ADMIN });
   return (body as { tools: ToolDescription[] }).tools.map((tool) => tool.name);
 }
 
@@ -176,9 +180,6 @@ describe('plugin loading from manifests', () => {
     expect(running.host.plugins).toBeNull();
   });
 });
-
-const ADMIN = { authorization: 'Bearer admin-token-for-tests-0001' };
-const adminEnv = { TOOLHOST_ADMIN_TOKEN: 'admin-token-for-tests-0001' };
 
 describe('admin enable and reload of a plugin that cannot start', () => {
   it.each([

@@ -23,6 +23,26 @@ export const HOST_ERRORS = {
   TOOLHOST_ERR_REDIS_UNAVAILABLE: 'Redis is unavailable: {details}',
   TOOLHOST_ERR_SESSION_UNAVAILABLE: 'The session store is unavailable: {details}',
   TOOLHOST_ERR_AUDIT_FAILED: 'The audit trail failed: {details}',
+  TOOLHOST_ERR_PROTECTED_MODE:
+    'Protected mode: no API key is configured, so the host listens on loopback only and refuses {host}; configure TOOLHOST_API_KEYS (or TOOLHOST_API_KEYS_FILE, TOOLHOST_ADMIN_TOKEN) or listen on HOST=127.0.0.1',
+  // Distribution: installing plugins from a private registry and checking them at load.
+  TOOLHOST_ERR_REGISTRY_NOT_CONFIGURED:
+    'No package registry is configured: set TOOLHOST_REGISTRY_URL to {action}',
+  TOOLHOST_ERR_REGISTRY_UNREACHABLE: 'The registry {registry} could not be reached: {details}',
+  TOOLHOST_ERR_REGISTRY_UNAUTHORIZED:
+    'The registry {registry} refused {action} (HTTP {status}): {details}',
+  TOOLHOST_ERR_PACKAGE_NOT_FOUND: 'The registry {registry} has no {spec}: {details}',
+  TOOLHOST_ERR_PACKAGE_INVALID: '{package} is not an installable toolhost plugin: {details}',
+  TOOLHOST_ERR_INTEGRITY_MISMATCH: '{package} is refused: {details}',
+  TOOLHOST_ERR_TARBALL_UNSAFE: 'The tarball of {package} is refused: entry {entry}: {reason}',
+  TOOLHOST_ERR_DEPENDENCIES_FAILED: 'Installing the dependencies of {package} failed: {details}',
+  TOOLHOST_ERR_SIGNATURE_INVALID: '{package} is refused: {details}',
+  TOOLHOST_ERR_PLUGIN_FILES_CHANGED:
+    "Plugin '{plugin}' ({package}) is refused: {details}; reinstall it with toolhost plugins install",
+  TOOLHOST_ERR_PLUGIN_NOT_INSTALLED: "Plugin '{plugin}' ({package}) is not installed: {details}",
+  TOOLHOST_ERR_PLUGIN_EXISTS: "A manifest already names plugin '{plugin}' ({file}): {details}",
+  TOOLHOST_ERR_SIGNING_KEY_INVALID: 'The key {key} cannot be used: {details}',
+  TOOLHOST_ERR_SCAFFOLD_FAILED: "Cannot create plugin '{plugin}' in {dir}: {details}",
 } as const;
 
 export type HostErrorCode = keyof typeof HOST_ERRORS;

@@ -5,6 +5,8 @@ import { CustomerSupportAgent } from './agent/CustomerSupportAgent.js';
 import { RulePlanner } from './agent/RulePlanner.js';
 import type { AuditTrail } from './audit/AuditTrail.js';
 import { openAuditTrail } from './audit/openAuditTrail.js';
+import { createKeyRing } from './auth/KeyRing.js';
+import { assertProtectedMode } from './auth/protectedMode.js';
 import { createMemoryCacheBackend } from './cache/createMemoryCacheBackend.js';
 import { createRedisCacheBackend } from './cache/createRedisCacheBackend.js';
 import type { CacheBackend } from './cache/CacheBackend.js';
@@ -13,6 +15,10 @@ import type { Settings } from './config/Settings.js';
 import { createRootContainer } from './container/createRootContainer.js';
 import type { Database } from './db/Database.js';
 import { openDatabase } from './db/openDatabase.js';
+import { parseDatabaseUrl } from './db/parseDatabaseUrl.js';
+import { PackageInstaller } from './distribution/PackageInstaller.js';
+import { PluginDistribution } from './distribution/PluginDistribution.js';
+import { isHostError, type HostErrorCode } from './errors.js';
 import { createApp } from './http/createApp.js';
 import type { ReadinessReport } from './http/HttpDeps.js';
 import { startHttpServer } from './http/startHttpServer.js';
@@ -22,18 +28,27 @@ import type { ToolInvoker } from './invocation/ToolInvoker.js';
 import { createPluginLoader } from './plugins/createPluginLoader.js';
 import { checkProcessSandbox } from './sandbox/checkProcessSandbox.js';
 import { describeTools } from './plugins/describeTools.js';
+import { createPluginInstalls } from './plugins/PluginInstalls.js';
 import type { PluginManager } from './plugins/PluginManager.js';
 import { startPlugins } from './plugins/startPlugins.js';
 import { ToolRegistry } from './plugins/ToolRegistry.js';
 import { closeRedisClient, createRedisClient } from './redis/createRedisClient.js';
 import { createSessionStore } from './session/createSessionStore.js';
 import type { SessionStore } from './session/SessionStore.js';
+import { abortable } from './startup/abortable.js';
+import { retryUntilReachable } from './startup/retryUntilReachable.js';
 import { createLogger } from './telemetry/createLogger.js';
 import { createTracing, type Tracing } from './telemetry/createTracing.js';
 
 export interface StartHostOptions {
   logger?: Logger;
   tracing?: Tracing;
+  /**
+   * Aborting it stops start-up at once (SIGTERM/SIGINT): what was opened is closed, then it
+   * rejects with the signal's reason. A connection still being attempted is left to the
+   * process's exit, which `toolhost start` then does.
+   */
+  signal?: AbortSignal;
 }
 
 /** A running host; `stop()` drains HTTP requests and tool calls, then closes every service. */
@@ -61,13 +76,34 @@ async function check(probe: () => Promise<void>): Promise<{ ok: boolean; detail?
   }
 }
 
+function isCoded(code: HostErrorCode): (error: unknown) => boolean {
+  return (error) => isHostError(error) && error.code === code;
+}
+
 /**
  * Boots the host (DESIGN section 6): settings → services → root container → plugins
- * from manifests (or the built-ins in legacy mode) → the call wrapper → HTTP.
+ * from manifests (or the built-ins in legacy mode) → the call wrapper → HTTP. Each phase is
+ * logged at info; an unreachable PostgreSQL or Redis is retried for `startupTimeoutMs`.
+ * @throws HostError `TOOLHOST_ERR_PROTECTED_MODE` before anything starts when it would listen
+ *   beyond loopback without API keys; the coded error of the phase that failed otherwise.
  */
 export async function startHost(settings: Settings, options: StartHostOptions = {}): Promise<Host> {
   const logger = options.logger ?? createLogger(settings.logLevel);
+  const { signal } = options;
+  const keys = createKeyRing(settings.apiKeys);
+  assertProtectedMode(keys, settings.host);
   logger.info('toolhost starting', { settings: maskSettings(settings) });
+  if (keys.protectedMode) {
+    logger.warn(
+      'protected mode: no API keys are configured, so the host listens on loopback only and every local caller may send messages and call tools',
+      { host: settings.host },
+    );
+  }
+  const phase = (name: string, fields: Record<string, unknown> = {}) => {
+    signal?.throwIfAborted();
+    logger.info('start-up phase', { phase: name, ...fields });
+  };
+  const step = <T>(work: Promise<T>) => abortable(work, signal);
   const tracing = options.tracing ?? createTracing({ otlpEndpoint: settings.otlpEndpoint });
   const cleanups: Array<() => Promise<void>> = [() => tracing.shutdown()];
   const closeAll = async () => {
@@ -78,15 +114,33 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
     }
   };
   try {
-    const database = await openDatabase(settings.databaseUrl);
+    const { kind } = parseDatabaseUrl(settings.databaseUrl);
+    phase('database', { kind });
+    // A server may be on its way; a file that cannot be opened now will not open later.
+    const database = await retryUntilReachable(() => openDatabase(settings.databaseUrl), {
+      what: 'database',
+      timeoutMs: settings.startupTimeoutMs,
+      retryable: kind === 'postgres' ? isCoded('TOOLHOST_ERR_DATABASE_UNAVAILABLE') : () => false,
+      logger,
+      signal,
+    });
     cleanups.push(() => database.close());
+    phase('audit', { mode: settings.auditWriteMode });
     // Closed before the database (cleanups run in reverse): async mode flushes its journal.
-    const audit = await openAuditTrail({ settings, database, logger });
+    const audit = await step(openAuditTrail({ settings, database, logger }));
     cleanups.push(() => audit.close());
     let redis: Redis | null = null;
     let cache: CacheBackend;
     if (settings.redisUrl) {
-      const client = await createRedisClient(settings.redisUrl, logger);
+      phase('redis');
+      const url = settings.redisUrl;
+      const client = await retryUntilReachable(() => createRedisClient(url, logger), {
+        what: 'redis',
+        timeoutMs: settings.startupTimeoutMs,
+        retryable: isCoded('TOOLHOST_ERR_REDIS_UNAVAILABLE'),
+        logger,
+        signal,
+      });
       redis = client;
       cleanups.push(() => closeRedisClient(client));
       cache = createRedisCacheBackend(client);
@@ -95,6 +149,7 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
     }
     cleanups.push(() => cache.close());
 
+    phase('plugins', { mode: settings.registryMode });
     // The sandbox of `process` plugins is tried once; a plugin that needs it waits for it.
     const { processSandbox } = settings.pluginRuntime;
     void checkProcessSandbox(processSandbox).then((check) =>
@@ -111,17 +166,33 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
     const container = createRootContainer({ logger, database, cache });
     const registry = new ToolRegistry({ logger, drainTimeoutMs: settings.drainTimeoutMs });
     cleanups.push(() => registry.stopAll());
-    const plugins = await startPlugins({
+    // Registry installs: verified before every load, reinstalled when missing.
+    const installer = new PackageInstaller({
+      pluginsDir: settings.pluginsDir,
+      dataDir: settings.dataDir,
+      registry: settings.packageRegistry,
+    });
+    const starting = startPlugins({
       settings,
       registry,
       load: createPluginLoader({
         pluginsDir: settings.pluginsDir,
         container,
         runtime: settings.pluginRuntime,
+        installed: installer,
       }),
       logger,
     });
-    cleanups.push(() => plugins.close());
+    // Closed even when an abort stops the wait for it.
+    cleanups.push(async () => (await starting).close());
+    const plugins = await step(starting);
+    const installs = plugins.manager
+      ? createPluginInstalls(
+          new PluginDistribution(installer, settings.manifestsDir),
+          plugins.manager,
+          registry,
+        )
+      : undefined;
 
     const toolMetrics = new ToolCallMetrics();
     const invoker = countToolCalls(
@@ -156,24 +227,41 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
     const app = createApp({
       settings,
       logger,
+      keys,
       tools: {
         list: () => describeTools(registry.list(), registry.statuses(), invoker),
-        has: (name) => registry.has(name),
         failed: () => registry.statuses().filter((status) => status.state === 'failed'),
+        annotations: (name) => {
+          const tool = registry.get(name);
+          return tool ? (tool.spec.annotations ?? {}) : null;
+        },
       },
+      sessions,
       invoker,
       plugins: plugins.admin,
+      ...(installs ? { installs } : {}),
       readiness,
       metrics: toolMetrics,
       agent: {
         processMessage: (request) => agent.processMessage(request),
-        session: (sessionId) => sessions.get(sessionId),
+        session: (sessionId, owner) => sessions.readOwned(sessionId, owner),
       },
       audit: { list: (sessionId) => audit.list(sessionId) },
     });
-    const server = await startHttpServer(app, { host: settings.host, port: settings.port });
+    phase('http', { host: settings.host, port: settings.port });
+    const server = await step(startHttpServer(app, { host: settings.host, port: settings.port }));
     cleanups.push(() => server.close(settings.drainTimeoutMs));
-    logger.info('toolhost listening', { url: server.url, tools: registry.list().length });
+    // `localhost` is resolved by the system: check what was actually bound.
+    const bound = server.server.address();
+    if (bound !== null && typeof bound === 'object') {
+      assertProtectedMode(keys, settings.host, bound.address);
+    }
+    signal?.throwIfAborted();
+    logger.info('toolhost listening', {
+      url: server.url,
+      tools: registry.list().length,
+      protected_mode: keys.protectedMode,
+    });
 
     let stopping: Promise<void> | null = null;
     return {

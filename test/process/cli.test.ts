@@ -125,7 +125,11 @@ describe('toolhost start', () => {
 
   it('stops with a coded error, and no stack trace, when REDIS_URL cannot be reached', async () => {
     // The process must also exit: a client left reconnecting would keep it alive.
-    const result = await runCli(['start'], { ...env, REDIS_URL: 'redis://127.0.0.1:1' });
+    const result = await runCli(['start'], {
+      ...env,
+      REDIS_URL: 'redis://127.0.0.1:1',
+      TOOLHOST_STARTUP_TIMEOUT_MS: '0',
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       /^toolhost: TOOLHOST_ERR_REDIS_UNAVAILABLE: Redis is unavailable: redis:\/\/127\.0\.0\.1:1 cannot be reached/m,

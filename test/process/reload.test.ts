@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { bearer, CLIENT, keysEnv } from '../support/apiKeys.js';
 import { startHostProcess, type HostProcess } from '../support/hostProcess.js';
 import { writePlugin } from '../support/writePlugin.js';
 
@@ -39,12 +40,13 @@ it('a reloaded plugin runs the new code of every file, not only of its entry mod
     TOOLHOST_PLUGINS_DIR: join(root, 'plugins'),
     TOOLHOST_DATA_DIR: join(root, 'data'),
     TOOLHOST_ADMIN_TOKEN: TOKEN,
+    ...keysEnv(CLIENT),
     LOG_LEVEL: 'info',
   });
   const which = async () => {
     const response = await fetch(`${host?.url}/v1/tools/versioned.which/invoke`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer(CLIENT) },
       body: '{"input":{}}',
     });
     return ((await response.json()) as { data: { answer: string } }).data.answer;

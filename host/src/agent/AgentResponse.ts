@@ -5,6 +5,10 @@ export interface MessageRequest {
   text: string;
   customerId?: string;
   requestId: string;
+  /** The name of the API key that sends it (ANONYMOUS_OWNER in protected mode): the session's owner. */
+  owner: string;
+  /** The client's Idempotency-Key (or its repeated X-Request-Id): a retry gets the first answer. */
+  idempotencyKey?: string | null;
 }
 
 /** What one tool contributed to a reply (its ToolResult.metadata and how the call went). */
@@ -36,3 +40,16 @@ export interface AgentResponse {
   requestId: string;
   sessionId: string;
 }
+
+/** How a message was handled. */
+export type MessageOutcome =
+  /** It ran: counted, tools called, audited. */
+  | { status: 'answered'; response: AgentResponse }
+  /** Its Idempotency-Key was answered before: the stored answer, nothing ran or counted. */
+  | { status: 'replayed'; response: AgentResponse }
+  /** The session belongs to another owner (told apart from a missing one by nobody). */
+  | { status: 'not_found' }
+  /** A message with the same Idempotency-Key is being answered right now. */
+  | { status: 'in_flight' }
+  /** The Idempotency-Key was used for a different message. */
+  | { status: 'key_reused' };

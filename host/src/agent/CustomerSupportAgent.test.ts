@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createCapturingLogger } from '../../../test/support/capturingLogger.js';
 import { invokerFixture, testTool } from '../invocation/testing/invokerFixture.js';
 import { InMemorySessionStore } from '../session/InMemorySessionStore.js';
+import { ANONYMOUS_OWNER } from '../session/sessionOwner.js';
 import { CustomerSupportAgent } from './CustomerSupportAgent.js';
 import type { Plan, Planner } from './Planner.js';
 
@@ -29,7 +30,18 @@ function agentWith(planner: Planner) {
   });
 }
 
-const request = { sessionId: 's-1', requestId: 'r-1', text: 'How long do refunds take?' };
+const request = {
+  sessionId: 's-1',
+  requestId: 'r-1',
+  text: 'How long do refunds take?',
+  owner: ANONYMOUS_OWNER,
+};
+
+async function answered(agent: CustomerSupportAgent) {
+  const outcome = await agent.processMessage(request);
+  if (outcome.status !== 'answered') throw new Error(`the message was ${outcome.status}`);
+  return outcome.response;
+}
 
 describe('CustomerSupportAgent with an asynchronous planner', () => {
   it('runs the plan it answers with', async () => {
@@ -39,7 +51,7 @@ describe('CustomerSupportAgent with an asynchronous planner', () => {
         steps: [[{ tool: 'rag.search', input: { query: 'refunds' } }]],
       })),
     );
-    const response = await agent.processMessage(request);
+    const response = await answered(agent);
     expect(response.reply).toBe('Refunds: Five days.');
     expect(Object.keys(response.toolMetadata)).toEqual(['rag.search']);
   });

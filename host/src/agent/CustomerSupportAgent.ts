@@ -1,13 +1,18 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { context as otelContext, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { ToolResult } from '@toolhost/plugin-sdk';
 import type { Logger } from 'winston';
 import type { AuditedMessage } from '../audit/AuditedMessage.js';
 import type { Invocation, ToolInvoker } from '../invocation/ToolInvoker.js';
 import { redactPii } from '../pii/redactPii.js';
-import type { SessionContext, SessionStore } from '../session/SessionStore.js';
+import { DEFAULT_IN_FLIGHT_LEASE_MS } from '../session/sessionDefaults.js';
+import { sessionIdForTools } from '../session/sessionOwner.js';
+import type { SessionContext, SessionPatch, SessionStore } from '../session/SessionStore.js';
+import type { IdempotencyClaim } from '../session/SessionTurn.js';
 import type {
   AgentResponse,
   EscalationInfo,
+  MessageOutcome,
   MessageRequest,
   ToolOutcome,
 } from './AgentResponse.js';
@@ -28,23 +33,38 @@ export interface CustomerSupportAgentDeps {
 
 const ANSWER_TOOLS = new Set(['rag.search', 'crm.lookup_customer']);
 
+/** How long a failed release is retried in the background: the stores' default in-flight lease. */
+const RELEASE_RETRY_MS = DEFAULT_IN_FLIGHT_LEASE_MS;
+
+/** What an Idempotency-Key promises: this session, this text, this customer. */
+function fingerprintOf(request: MessageRequest): string {
+  return createHash('sha256')
+    .update(JSON.stringify([request.sessionId, request.text, request.customerId ?? null]))
+    .digest('base64url');
+}
+
 /**
- * The support agent (DESIGN section 6): count the message, redact PII, plan, call the
- * tools through the wrapper, compose the reply, update the session, audit.
+ * The support agent (DESIGN section 6): begin the turn (owner and idempotency checked, the
+ * session claimed), redact PII, plan, call the tools through the wrapper, compose the reply,
+ * audit, then commit the turn: the count, the session's new fields and the answer kept for
+ * retries land in one atomic step, so a message that fails leaves no trace in the counters.
  * A failing or missing tool degrades the reply, never the request.
  */
 export class CustomerSupportAgent {
   constructor(private readonly deps: CustomerSupportAgentDeps) {}
 
-  processMessage(request: MessageRequest): Promise<AgentResponse> {
+  processMessage(request: MessageRequest): Promise<MessageOutcome> {
     const span = this.deps.tracer.startSpan('agent.process_message', {
       attributes: { request_id: request.requestId, session_id: request.sessionId },
     });
     return otelContext.with(trace.setSpan(otelContext.active(), span), async () => {
       try {
-        const response = await this.#process(request, span.spanContext().traceId);
-        span.setAttribute('toolhost.escalated', response.escalation !== null);
-        return response;
+        const outcome = await this.#begin(request, span.spanContext().traceId);
+        span.setAttribute('toolhost.outcome', outcome.status);
+        if (outcome.status === 'answered') {
+          span.setAttribute('toolhost.escalated', outcome.response.escalation !== null);
+        }
+        return outcome;
       } catch (error) {
         span.setStatus({ code: SpanStatusCode.ERROR });
         span.setAttribute('error.type', (error as { code?: string }).code ?? 'internal');
@@ -55,16 +75,83 @@ export class CustomerSupportAgent {
     });
   }
 
-  async #process(request: MessageRequest, traceId: string): Promise<AgentResponse> {
+  async #begin(request: MessageRequest, traceId: string): Promise<MessageOutcome> {
+    const { sessions } = this.deps;
+    const { sessionId, owner } = request;
+    const claim: IdempotencyClaim | null = request.idempotencyKey
+      ? { key: request.idempotencyKey, fingerprint: fingerprintOf(request), token: randomUUID() }
+      : null;
+    const begun = await sessions.beginTurn(sessionId, { owner, idempotency: claim });
+    switch (begun.status) {
+      case 'completed':
+        return { status: 'replayed', response: JSON.parse(begun.answer) as AgentResponse };
+      case 'not_owner':
+        return { status: 'not_found' };
+      case 'in_flight':
+      case 'key_reused':
+        return { status: begun.status };
+      case 'started':
+        break;
+    }
+    try {
+      return await this.#turn(request, begun.session, claim, traceId);
+    } catch (error) {
+      if (claim) await this.#release(request, claim);
+      throw error;
+    }
+  }
+
+  /**
+   * Frees a failed turn's key so the client's retry runs again. When the store is what
+   * failed, the release is tried again in the background until it lands (the store is back)
+   * or the in-flight lease would have lapsed anyway; until then a retry answers 409.
+   */
+  async #release(request: MessageRequest, claim: IdempotencyClaim): Promise<void> {
+    const { sessions, logger } = this.deps;
+    const fields = { request_id: request.requestId, session_id: request.sessionId };
+    const attempt = () => sessions.releaseTurn(request.owner, claim);
+    try {
+      await attempt();
+      return;
+    } catch (error) {
+      logger.warn('idempotency record not released yet: retrying', {
+        ...fields,
+        error: (error as Error).message,
+      });
+    }
+    const deadline = Date.now() + RELEASE_RETRY_MS;
+    const retry = (delay: number) => {
+      setTimeout(() => {
+        attempt().then(
+          () => logger.info('idempotency record released', fields),
+          () => {
+            if (Date.now() + delay < deadline) retry(Math.min(delay * 2, 2_000));
+            else logger.warn('idempotency record not released: it lapses with its lease', fields);
+          },
+        );
+      }, delay).unref();
+    };
+    retry(250);
+  }
+
+  async #turn(
+    request: MessageRequest,
+    started: SessionContext,
+    claim: IdempotencyClaim | null,
+    traceId: string,
+  ): Promise<MessageOutcome> {
     const { sessions, planner, invoker, tools } = this.deps;
-    const { sessionId, requestId } = request;
-    const session = await sessions.increment(sessionId, 'messageCount', 1);
+    const { sessionId, requestId, owner } = request;
+    // Counted at the end, with the rest of the turn; the planner sees the count this turn makes.
+    const session = { ...started, messageCount: started.messageCount + 1 };
+    const toolSessionId = sessionIdForTools(owner, sessionId);
     const redaction = redactPii(request.text);
     const customerId = request.customerId ?? session.customerId;
     const plan = await planner.plan({
       text: redaction.text,
       customerId,
       session,
+      toolSessionId,
       has: (t) => tools.has(t),
     });
 
@@ -72,7 +159,9 @@ export class CustomerSupportAgent {
     const invocations: Invocation[] = [];
     for (const step of plan.steps) {
       const done = await Promise.all(
-        step.map((call) => invoker.invoke(call.tool, call.input, { requestId, sessionId })),
+        step.map((call) =>
+          invoker.invoke(call.tool, call.input, { requestId, sessionId: toolSessionId }),
+        ),
       );
       for (const invocation of done) {
         invocations.push(invocation);
@@ -97,23 +186,27 @@ export class CustomerSupportAgent {
       sessionId,
     };
 
-    await sessions.update(
-      sessionId,
-      {
-        lastIntent: plan.intent,
-        ...(answered || escalation ? { failureCount: 0 } : {}),
-        ...(escalation ? { escalated: true, escalationTicketId: escalation.ticketId } : {}),
-        ...(request.customerId ? { customerId: request.customerId } : {}),
-      },
-      { atomic: true },
-    );
-    // Counted, not computed from the snapshot, so concurrent turns never lose a failure.
-    if (!answered && !escalation) await sessions.increment(sessionId, 'failureCount', 1);
+    const patch: SessionPatch = {
+      lastIntent: plan.intent,
+      ...(answered || escalation ? { failureCount: 0 } : {}),
+      ...(escalation ? { escalated: true, escalationTicketId: escalation.ticketId } : {}),
+      ...(request.customerId ? { customerId: request.customerId } : {}),
+    };
+    // Audited before the commit: a message whose audit fails is answered 503 and not counted.
     if (this.deps.onProcessed) {
       await this.deps.onProcessed(
         toAuditedMessage({ request, redaction, invocations, response, traceId }),
       );
     }
+    const committed = await sessions.commitTurn(sessionId, {
+      owner,
+      patch,
+      // Counted, not computed from the snapshot, so concurrent turns never lose a failure.
+      failed: !answered && !escalation,
+      idempotency: claim ? { ...claim, answer: JSON.stringify(response) } : null,
+    });
+    // Only when the session expired mid-turn and another key took its id.
+    if (committed === null) return { status: 'not_found' };
     this.deps.logger.info('message processed', {
       request_id: requestId,
       session_id: sessionId,
@@ -122,7 +215,7 @@ export class CustomerSupportAgent {
       escalated: escalation !== null,
       pii_redacted: redaction.redacted,
     });
-    return response;
+    return { status: 'answered', response };
   }
 
   #escalation(

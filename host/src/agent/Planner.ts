@@ -12,8 +12,10 @@ export interface PlanInput {
   /** The message with PII already redacted. */
   text: string;
   customerId: string | null;
-  /** The session as it stands after this message was counted. */
+  /** The session as it stands with this message counted. */
   session: SessionContext;
+  /** The session id tools see (`<key>/<id>`, see sessionIdForTools): for keys that must not cross owners. */
+  toolSessionId: string;
   /** Whether a tool is registered right now. */
   has(tool: string): boolean;
 }

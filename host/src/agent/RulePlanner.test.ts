@@ -43,6 +43,7 @@ describe('RulePlanner', () => {
       text: 'How do refunds work?',
       customerId: null,
       session: session(),
+      toolSessionId: 's',
       has: everything,
     });
     expect(plan.intent).toBe('knowledge');
@@ -51,7 +52,12 @@ describe('RulePlanner', () => {
   });
 
   it('an account question with a known customer adds the CRM lookup, only when registered', async () => {
-    const input = { text: 'What is my account status?', customerId: 'C-1', session: session() };
+    const input = {
+      text: 'What is my account status?',
+      customerId: 'C-1',
+      session: session(),
+      toolSessionId: 's',
+    };
     expect(toolsOf((await planner.plan({ ...input, has: everything })).steps)[0]).toEqual([
       'memory.recall',
       'rag.search',
@@ -68,6 +74,7 @@ describe('RulePlanner', () => {
       text: 'talk to a human',
       customerId: 'C-9',
       session: session(),
+      toolSessionId: 's',
       has: everything,
     });
     expect(toolsOf(human.steps)[1]).toEqual(['escalation.create_ticket']);
@@ -81,6 +88,7 @@ describe('RulePlanner', () => {
       text: 'this is unacceptable',
       customerId: null,
       session: session(),
+      toolSessionId: 's',
       has: everything,
     });
     expect(angry.steps[1]?.[0]?.input).toMatchObject({ priority: 'high' });
@@ -89,6 +97,7 @@ describe('RulePlanner', () => {
       text: 'hmm',
       customerId: null,
       session: session({ failureCount: 2 }),
+      toolSessionId: 's',
       has: everything,
     });
     expect(toolsOf(failing.steps)[1]).toEqual(['escalation.create_ticket']);
@@ -97,6 +106,7 @@ describe('RulePlanner', () => {
       text: 'talk to a human',
       customerId: null,
       session: session({ escalated: true }),
+      toolSessionId: 's',
       has: everything,
     });
     expect(toolsOf(already.steps).flat()).not.toContain('escalation.create_ticket');
@@ -109,9 +119,21 @@ describe('RulePlanner', () => {
           text: 'talk to a human',
           customerId: null,
           session: session(),
+          toolSessionId: 's',
           has: () => false,
         })
       ).steps,
     ).toEqual([]);
+  });
+
+  it('keys the ticket dedupe by the session as tools see it, so two keys never share a ticket', async () => {
+    const plan = await planner.plan({
+      text: 'talk to a human',
+      customerId: null,
+      session: session(),
+      toolSessionId: 'web/s',
+      has: everything,
+    });
+    expect(plan.steps[1]?.[0]?.input).toMatchObject({ dedupeKey: 'session:web/s' });
   });
 });

@@ -16,7 +16,7 @@ export const FAILED_TURNS_BEFORE_ESCALATION = 2;
  */
 export class RulePlanner implements Planner {
   async plan(input: PlanInput): Promise<Plan> {
-    const { text, customerId, session, has } = input;
+    const { text, customerId, session, toolSessionId, has } = input;
     const intent = detectIntent(text);
     const lookups: PlannedCall[] = [];
     if (has('memory.recall')) lookups.push({ tool: 'memory.recall', input: { limit: 5 } });
@@ -44,7 +44,7 @@ export class RulePlanner implements Planner {
             priority: intent === 'angry' ? 'high' : 'normal',
             summary: text.slice(0, 2000),
             // One ticket per session, even when two messages ask at the same moment.
-            dedupeKey: `session:${session.sessionId}`,
+            dedupeKey: `session:${toolSessionId}`,
             ...(customerId ? { customerId } : {}),
           },
         },

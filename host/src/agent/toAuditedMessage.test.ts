@@ -10,7 +10,7 @@ function answered(text = RAW, traceId = 'a'.repeat(32)): AnsweredMessage {
   const redaction = redactPii(text);
   const metadata: JsonObject = { source: 'rag' };
   return {
-    request: { sessionId: 's-1', requestId: 'r-1', text, customerId: 'c-9' },
+    request: { sessionId: 's-1', requestId: 'r-1', text, customerId: 'c-9', owner: 'web' },
     redaction,
     invocations: [
       {

@@ -1,16 +1,13 @@
 #!/usr/bin/env node
-import { isToolhostError } from '@toolhost/plugin-sdk';
-import { isHostError } from '../errors.js';
-import { runCli } from './runCli.js';
+// The CLI's entry: checks the Node version before anything else is loaded (nodeVersion.ts
+// imports nothing), so an old Node gets one clear line instead of a SyntaxError.
+import { nodeVersionProblem } from './nodeVersion.js';
 
-runCli(process.argv.slice(2)).then(
-  (code) => {
-    if (code !== null) process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(
-      `toolhost: ${isToolhostError(error) || isHostError(error) ? `${error.code}: ${error.message}` : String((error as Error).stack ?? error)}`,
-    );
-    process.exitCode = 1;
-  },
-);
+const problem = nodeVersionProblem(process.versions.node);
+if (problem === null) {
+  const { runMain } = await import('./runMain.js');
+  runMain(process.argv.slice(2));
+} else {
+  console.error(problem);
+  process.exitCode = 1;
+}

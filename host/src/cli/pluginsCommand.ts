@@ -2,26 +2,20 @@ import { join } from 'node:path';
 import type { Settings } from '../config/Settings.js';
 import { readManifests } from '../manifests/readManifests.js';
 import { writeManifestEnabled } from '../manifests/writeManifestEnabled.js';
+import { distributionCommand, listPlugins } from './distributionCommands.js';
 
-/** `toolhost plugins list|enable|disable`: works on the manifest files; a running host follows them. */
+/**
+ * `toolhost plugins list|enable|disable` and the distribution subcommands: they work on the
+ * manifest files (and installed folders); a running host follows them.
+ */
 export async function pluginsCommand(settings: Settings, args: readonly string[]): Promise<number> {
   const [action, name] = args;
+  const distribution = await distributionCommand(settings, action, args.slice(1));
+  if (distribution !== null) return distribution;
   const entries = await readManifests(settings.manifestsDir);
   if (action === 'list') {
     if (entries.length === 0) console.log(`no manifests in ${settings.manifestsDir}`);
-    for (const entry of entries) {
-      if (entry.manifest === null) {
-        console.log(`${entry.name.padEnd(20)} invalid   ${entry.error}`);
-        continue;
-      }
-      const source =
-        'path' in entry.manifest.source
-          ? entry.manifest.source.path
-          : `${entry.manifest.source.package}@${entry.manifest.source.version}`;
-      console.log(
-        `${entry.name.padEnd(20)} ${entry.manifest.enabled ? 'enabled ' : 'disabled'}  ${source}`,
-      );
-    }
+    for (const line of await listPlugins(settings)) console.log(line);
     return 0;
   }
   if ((action === 'enable' || action === 'disable') && name) {
@@ -38,6 +32,8 @@ export async function pluginsCommand(settings: Settings, args: readonly string[]
     console.log(`${name} ${action}d`);
     return 0;
   }
-  console.error('usage: toolhost plugins list | enable <name> | disable <name>');
+  console.error(
+    'usage: toolhost plugins list | enable <name> | disable <name> | new | install | update | remove | keygen | sign (see toolhost help)',
+  );
   return 2;
 }

@@ -1,14 +1,23 @@
 import type { Settings } from '../config/Settings.js';
+import { createLogger } from '../telemetry/createLogger.js';
 import { startHost, type Host } from '../startHost.js';
 
-/** `toolhost start`: runs until SIGINT/SIGTERM, then drains and exits. */
-export async function startCommand(settings: Settings): Promise<null> {
+/** After a signal during start-up, exit at the latest this long after it. */
+const ABORT_GRACE_MS = 5_000;
+
+/**
+ * `toolhost start`: runs until SIGINT/SIGTERM, then drains and exits 0. A signal during
+ * start-up stops it where it is (what was opened is closed) and exits 0 within seconds.
+ */
+export async function startCommand(settings: Settings): Promise<number | null> {
+  const logger = createLogger(settings.logLevel);
+  const starting = new AbortController();
   let host: Host | null = null;
-  let requested: string | null = null;
   const shutdown = (signal: string) => {
-    // A signal during start-up is honoured as soon as the host is up.
     if (host === null) {
-      requested = signal;
+      logger.info('toolhost start-up interrupted', { signal });
+      setTimeout(() => process.exit(1), ABORT_GRACE_MS).unref();
+      starting.abort(new DOMException(`start-up interrupted by ${signal}`, 'AbortError'));
       return;
     }
     host.logger.info('toolhost shutting down', { signal });
@@ -19,7 +28,13 @@ export async function startCommand(settings: Settings): Promise<null> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
-  host = await startHost(settings);
-  if (requested !== null) shutdown(requested);
+  try {
+    host = await startHost(settings, { logger, signal: starting.signal });
+  } catch (error) {
+    if (!starting.signal.aborted) throw error;
+    logger.info('toolhost stopped before it was up');
+    // A connection attempt that cannot be cancelled may still hold the event loop.
+    process.exit(0);
+  }
   return null;
 }

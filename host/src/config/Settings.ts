@@ -31,6 +31,25 @@ export interface PluginRuntimeSettings {
   processSandbox: 'bwrap' | 'permission';
 }
 
+/** What an API key may do; no scope implies another. */
+export const API_KEY_SCOPES = ['messages', 'tools', 'admin'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/**
+ * One API key (from TOOLHOST_API_KEYS, TOOLHOST_API_KEYS_FILE or TOOLHOST_ADMIN_TOKEN). The
+ * secret itself is never kept: only its SHA-256.
+ */
+export interface ApiKeySetting {
+  name: string;
+  /** SHA-256 of the key, lowercase hex. */
+  sha256: string;
+  scopes: ApiKeyScope[];
+  /** Tools (`plugin.tool` or `plugin.*`) it may list and call directly; null: every tool. */
+  tools: string[] | null;
+  /** Further restricts direct calls to tools annotated `readOnly: true`. */
+  readOnly: boolean;
+}
+
 /** The host's effective configuration, read from the environment and validated at start. */
 export interface Settings {
   host: string;
@@ -56,4 +75,30 @@ export interface Settings {
   /** How long disabling a plugin or stopping the host waits for in-flight calls. */
   drainTimeoutMs: number;
   pluginRuntime: PluginRuntimeSettings;
+  /** Every configured API key, the admin token's included; empty means protected (loopback-only) mode. */
+  apiKeys: ApiKeySetting[];
+  /** Serve `GET /metrics` without a key. */
+  metricsPublic: boolean;
+  /** How long start-up retries an unreachable PostgreSQL or Redis before it gives up. */
+  startupTimeoutMs: number;
+  /** How long a message's answer is kept for retries with the same Idempotency-Key. */
+  idempotencyTtlSeconds: number;
+  /** Where `toolhost plugins install` gets packages, and which of them it trusts. */
+  packageRegistry: PackageRegistrySettings;
+}
+
+/** The private npm registry plugins are installed from, and the trust put in its packages. */
+export interface PackageRegistrySettings {
+  /** `TOOLHOST_REGISTRY_URL`; null: no installs, and a missing installed package stays missing. */
+  url: string | null;
+  /** Bearer token for reading (and, for `plugins sign`, tagging) packages. */
+  token: string | null;
+  /** Per request to the registry (and to npm for dependencies). */
+  timeoutMs: number;
+  /** Retries of a failed request, with growing waits. */
+  retries: number;
+  /** Refuse every registry plugin that no trusted publisher key signed. */
+  requireSignedPlugins: boolean;
+  /** ed25519 public keys, 32 raw bytes in base64 each. */
+  trustedPublisherKeys: string[];
 }

@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { HostError } from '../errors.js';
-import type { PluginFlags, Settings } from './Settings.js';
+import { parseApiKeys, withAdminToken } from './parseApiKeys.js';
+import type { ApiKeySetting, PackageRegistrySettings, PluginFlags, Settings } from './Settings.js';
 
 const flag = { type: 'boolean' } as const;
+/** One or more ed25519 public keys (32 bytes, base64), separated by commas or spaces. */
+const PUBLISHER_KEYS = '^[A-Za-z0-9+/]{43}=([ ,]+[A-Za-z0-9+/]{43}=)*$';
 
 /** Each environment variable the host reads, with its type and bounds. */
 const envSchema = {
@@ -39,6 +43,17 @@ const envSchema = {
     TOOLHOST_PLUGIN_HEARTBEAT_MS: { type: 'integer', minimum: 10, maximum: 60_000 },
     TOOLHOST_PLUGIN_CRASH_LIMIT: { type: 'integer', minimum: 1, maximum: 1_000 },
     TOOLHOST_PROCESS_SANDBOX: { enum: ['bwrap', 'permission'] },
+    TOOLHOST_API_KEYS: { type: 'string' },
+    TOOLHOST_API_KEYS_FILE: { type: 'string', minLength: 1 },
+    TOOLHOST_METRICS_PUBLIC: flag,
+    TOOLHOST_STARTUP_TIMEOUT_MS: { type: 'integer', minimum: 0 },
+    TOOLHOST_IDEMPOTENCY_TTL_SECONDS: { type: 'integer', minimum: 1 },
+    TOOLHOST_REGISTRY_URL: { type: 'string', pattern: '^https?://[^\\s]+$' },
+    TOOLHOST_REGISTRY_TOKEN: { type: 'string', minLength: 1 },
+    TOOLHOST_REGISTRY_TIMEOUT_MS: { type: 'integer', minimum: 1 },
+    TOOLHOST_REGISTRY_RETRIES: { type: 'integer', minimum: 0, maximum: 10 },
+    TOOLHOST_REQUIRE_SIGNED_PLUGINS: flag,
+    TOOLHOST_TRUSTED_PUBLISHER_KEYS: { type: 'string', pattern: PUBLISHER_KEYS },
   },
 } as const;
 
@@ -73,6 +88,17 @@ interface Env {
   TOOLHOST_PLUGIN_HEARTBEAT_MS?: number;
   TOOLHOST_PLUGIN_CRASH_LIMIT?: number;
   TOOLHOST_PROCESS_SANDBOX?: Settings['pluginRuntime']['processSandbox'];
+  TOOLHOST_API_KEYS?: string;
+  TOOLHOST_API_KEYS_FILE?: string;
+  TOOLHOST_METRICS_PUBLIC?: boolean;
+  TOOLHOST_STARTUP_TIMEOUT_MS?: number;
+  TOOLHOST_IDEMPOTENCY_TTL_SECONDS?: number;
+  TOOLHOST_REGISTRY_URL?: string;
+  TOOLHOST_REGISTRY_TOKEN?: string;
+  TOOLHOST_REGISTRY_TIMEOUT_MS?: number;
+  TOOLHOST_REGISTRY_RETRIES?: number;
+  TOOLHOST_REQUIRE_SIGNED_PLUGINS?: boolean;
+  TOOLHOST_TRUSTED_PUBLISHER_KEYS?: string;
 }
 
 export const SETTINGS_VARIABLES = Object.keys(envSchema.properties);
@@ -81,7 +107,13 @@ const validate = new Ajv({ allErrors: true, coerceTypes: true }).compile<Env>(en
 
 /** A bad value as an error message may show it: secrets hidden, URL passwords masked. */
 function shownValue(variable: string, value: string): string {
-  if (variable === 'TOOLHOST_ADMIN_TOKEN') return 'the value';
+  if (
+    variable === 'TOOLHOST_ADMIN_TOKEN' ||
+    variable === 'TOOLHOST_API_KEYS' ||
+    variable === 'TOOLHOST_REGISTRY_TOKEN'
+  ) {
+    return 'the value';
+  }
   if (variable.endsWith('_URL') || variable.endsWith('_ENDPOINT')) {
     return JSON.stringify(value.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@'));
   }
@@ -90,6 +122,35 @@ function shownValue(variable: string, value: string): string {
 
 function variableOf(instancePath: string): string {
   return instancePath.replace(/^\//, '');
+}
+
+/** The configured keys: TOOLHOST_API_KEYS, or the file TOOLHOST_API_KEYS_FILE names, plus the admin token's. */
+function apiKeysOf(e: Env, cwd: string): ApiKeySetting[] {
+  if (e.TOOLHOST_API_KEYS !== undefined && e.TOOLHOST_API_KEYS_FILE !== undefined) {
+    throw new HostError('TOOLHOST_ERR_SETTINGS_INVALID', {
+      variable: 'TOOLHOST_API_KEYS_FILE',
+      details: 'set either TOOLHOST_API_KEYS or TOOLHOST_API_KEYS_FILE, not both',
+    });
+  }
+  let keys: ApiKeySetting[] = [];
+  if (e.TOOLHOST_API_KEYS !== undefined) {
+    keys = parseApiKeys('TOOLHOST_API_KEYS', e.TOOLHOST_API_KEYS);
+  } else if (e.TOOLHOST_API_KEYS_FILE !== undefined) {
+    const file = resolve(cwd, e.TOOLHOST_API_KEYS_FILE);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new HostError('TOOLHOST_ERR_SETTINGS_INVALID', {
+        variable: 'TOOLHOST_API_KEYS_FILE',
+        details: `${JSON.stringify(file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      });
+    }
+    keys = parseApiKeys('TOOLHOST_API_KEYS_FILE', text);
+  }
+  const variable =
+    e.TOOLHOST_API_KEYS_FILE === undefined ? 'TOOLHOST_API_KEYS' : 'TOOLHOST_API_KEYS_FILE';
+  return withAdminToken(variable, keys, e.TOOLHOST_ADMIN_TOKEN ?? null);
 }
 
 /**
@@ -161,5 +222,33 @@ export function loadSettings(
       crashLimit: e.TOOLHOST_PLUGIN_CRASH_LIMIT ?? 5,
       processSandbox: e.TOOLHOST_PROCESS_SANDBOX ?? 'bwrap',
     },
+    apiKeys: apiKeysOf(e, cwd),
+    metricsPublic: e.TOOLHOST_METRICS_PUBLIC ?? false,
+    startupTimeoutMs: e.TOOLHOST_STARTUP_TIMEOUT_MS ?? 30_000,
+    idempotencyTtlSeconds: e.TOOLHOST_IDEMPOTENCY_TTL_SECONDS ?? 86_400,
+    packageRegistry: packageRegistrySettings(e),
+  };
+}
+
+/** `TOOLHOST_REGISTRY_*` and the signature settings. */
+function packageRegistrySettings(e: Env): PackageRegistrySettings {
+  const trustedPublisherKeys = (e.TOOLHOST_TRUSTED_PUBLISHER_KEYS ?? '')
+    .split(/[ ,]+/)
+    .filter((key) => key !== '');
+  const requireSignedPlugins = e.TOOLHOST_REQUIRE_SIGNED_PLUGINS ?? false;
+  if (requireSignedPlugins && trustedPublisherKeys.length === 0) {
+    throw new HostError('TOOLHOST_ERR_SETTINGS_INVALID', {
+      variable: 'TOOLHOST_REQUIRE_SIGNED_PLUGINS',
+      details: 'true needs TOOLHOST_TRUSTED_PUBLISHER_KEYS to list at least one key',
+    });
+  }
+  const url = e.TOOLHOST_REGISTRY_URL ?? null;
+  return {
+    url: url === null || url.endsWith('/') ? url : `${url}/`,
+    token: e.TOOLHOST_REGISTRY_TOKEN ?? null,
+    timeoutMs: e.TOOLHOST_REGISTRY_TIMEOUT_MS ?? 30_000,
+    retries: e.TOOLHOST_REGISTRY_RETRIES ?? 2,
+    requireSignedPlugins,
+    trustedPublisherKeys,
   };
 }

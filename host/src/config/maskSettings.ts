@@ -11,12 +11,21 @@ function maskUrlPassword(url: string | null): string | null {
   }
 }
 
-/** The settings as they may be logged: the admin token and URL passwords replaced by `***`. */
+/**
+ * The settings as they may be logged: the admin and registry tokens, every API key's digest
+ * and URL passwords replaced by `***` (key names, scopes and tool lists stay).
+ */
 export function maskSettings(settings: Settings): Record<string, unknown> {
   return {
     ...settings,
     databaseUrl: maskUrlPassword(settings.databaseUrl),
     redisUrl: maskUrlPassword(settings.redisUrl),
     adminToken: settings.adminToken === null ? null : '***',
+    apiKeys: settings.apiKeys.map((key) => ({ ...key, sha256: '***' })),
+    packageRegistry: {
+      ...settings.packageRegistry,
+      url: maskUrlPassword(settings.packageRegistry.url),
+      token: settings.packageRegistry.token === null ? null : '***',
+    },
   };
 }

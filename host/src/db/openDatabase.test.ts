@@ -166,20 +166,22 @@ describeWithPostgres('openDatabase on PostgreSQL', () => {
     const admin = await openDatabase(postgresUrl(), { migrate: false });
     try {
       await Promise.all([database.ping(), database.ping(), database.ping()]);
-      await admin.orm.em
+      const killed = await admin.orm.em
         .getConnection()
         .execute('select pg_terminate_backend(pid) from pg_stat_activity where datname = ?', [
           new URL(scratch.url).pathname.slice(1),
         ]);
+      expect(killed.length).toBeGreaterThanOrEqual(1);
       const failures: string[] = [];
       // Each pooled connection the server killed fails once (unless the pool noticed the
       // drop first, which depends on timing); either way the pool then opens fresh ones.
+      // How many the pool held depends on timing too, so the bound is what was killed.
       for (let attempt = 0; attempt <= 10; attempt += 1) {
         const error = await database.ping().catch((reason: unknown) => reason);
         if (error === undefined) break;
         failures.push(await unavailable(Promise.reject(error)));
       }
-      expect(failures.length).toBeLessThanOrEqual(3);
+      expect(failures.length).toBeLessThanOrEqual(killed.length);
       await expect(database.ping()).resolves.toBeUndefined();
     } finally {
       await database.close();

@@ -16,7 +16,7 @@ function routeOf(ctx: ParameterizedContext<HttpState>): string | null {
   return route === undefined ? null : String(route);
 }
 
-/** One log line and one metrics observation per request; never bodies. */
+/** One log line and one metrics observation per request; never bodies or keys. */
 export function accessLog(logger: Logger, metrics: HttpMetrics): Middleware<HttpState> {
   return async (ctx, next) => {
     const start = performance.now();
@@ -33,6 +33,8 @@ export function accessLog(logger: Logger, metrics: HttpMetrics): Middleware<Http
           route,
           status: ctx.status,
           duration_ms: Math.round(ms * 1000) / 1000,
+          // Who called (the key's name, never the key), when the route asked.
+          ...(ctx.state.principal && { key: ctx.state.principal.name }),
         });
       }
     }

@@ -1,20 +1,24 @@
 import type { Router } from '@koa/router';
-import { bearerAuth } from './bearerAuth.js';
+import type { KeyRing } from '../auth/KeyRing.js';
 import type { HttpDeps } from './HttpDeps.js';
 import type { HttpState } from './HttpState.js';
+import { installRoutes } from './installRoutes.js';
+import { requireScope } from './requireScope.js';
 
 const PLUGIN_ACTIONS = ['enable', 'disable', 'reload'] as const;
 
 /**
- * `GET /v1/admin/plugins` and `POST /v1/admin/plugins/:name/{enable,disable,reload}`, behind
- * a bearer token. An unknown plugin (TOOLHOST_ERR_PLUGIN_UNKNOWN) becomes a 404 problem.
+ * `GET /v1/admin/plugins` and `POST /v1/admin/plugins/:name/{enable,disable,reload}` (and the
+ * registry installs' `install`, `update`, `remove` when given), for keys with the `admin` scope. An unknown plugin (TOOLHOST_ERR_PLUGIN_UNKNOWN) becomes a 404 problem.
  */
 export function adminRoutes(
   router: Router<HttpState>,
   plugins: HttpDeps['plugins'],
-  adminToken: string,
+  keys: KeyRing,
+  installs?: { admin: NonNullable<HttpDeps['installs']>; bodyLimitBytes: number },
 ): void {
-  const auth = bearerAuth(adminToken);
+  const auth = requireScope(keys, ['admin']);
+  if (installs) installRoutes(router, installs.admin, auth, installs.bodyLimitBytes);
   router.get('/v1/admin/plugins', auth, (ctx) => {
     ctx.body = { plugins: plugins.list() };
   });

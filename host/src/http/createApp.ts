@@ -10,32 +10,51 @@ import { HttpMetrics } from './HttpMetrics.js';
 import type { HttpState } from './HttpState.js';
 import { metricsRoutes } from './metricsRoutes.js';
 import { requestId } from './requestId.js';
+import { requireScope } from './requireScope.js';
 import { sessionRoutes } from './sessionRoutes.js';
 import { toolRoutes } from './toolRoutes.js';
 
 /**
- * The host's HTTP API (DESIGN section 10). Admin routes (and the audit route) exist only
- * when `settings.adminToken` is a non-empty string; otherwise their paths answer 404.
+ * The host's HTTP API (DESIGN section 10). Every route but the health checks (and `/metrics`
+ * when it is public) needs an API key with its scope. Admin routes exist only when some key
+ * has the `admin` scope, the audit route only when keys are configured; otherwise their paths
+ * answer 404.
  */
 export function createApp(deps: HttpDeps): Koa<HttpState> {
   const app = new Koa<HttpState>();
-  // Errors Koa catches itself (a socket that fails while writing) go to our log, not stderr.
+  // Errors Koa catches itself (a socket that fails while writing) go to our log, not stderr;
+  // a client that hung up is its own doing, not ours.
   app.on('error', (error: unknown) => {
-    deps.logger.error('http response failed', {
+    const code = (error as { code?: unknown }).code;
+    const clientGone =
+      code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE';
+    deps.logger.log(clientGone ? 'info' : 'error', 'http response failed', {
       error_message: error instanceof Error ? error.message : String(error),
     });
   });
 
+  const { keys, settings } = deps;
   const metrics = new HttpMetrics();
   const router = new Router<HttpState>();
   healthRoutes(router, deps);
   toolRoutes(router, deps);
-  if (deps.agent) sessionRoutes(router, deps.agent, deps.settings.bodyLimitBytes);
-  metricsRoutes(router, metrics, deps.metrics);
-  const { adminToken } = deps.settings;
-  if (typeof adminToken === 'string' && adminToken !== '') {
-    adminRoutes(router, deps.plugins, adminToken);
-    if (deps.audit) auditRoutes(router, deps.audit, adminToken);
+  if (deps.agent) sessionRoutes(router, deps.agent, keys, settings.bodyLimitBytes);
+  metricsRoutes(
+    router,
+    metrics,
+    deps.metrics,
+    settings.metricsPublic ? null : requireScope(keys, []),
+  );
+  if (keys.grants('admin')) {
+    adminRoutes(
+      router,
+      deps.plugins,
+      keys,
+      deps.installs ? { admin: deps.installs, bodyLimitBytes: settings.bodyLimitBytes } : undefined,
+    );
+  }
+  if (deps.audit && !keys.protectedMode) {
+    auditRoutes(router, deps.audit, deps.agent, keys, settings.sessionTtlSeconds);
   }
 
   app.use(requestId());

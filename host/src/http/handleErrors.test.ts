@@ -68,4 +68,15 @@ describe('handleErrors', () => {
     });
     expect(String(logged?.['stack'])).toContain('handleErrors.test.ts');
   });
+
+  it('logs a response that failed because the client hung up at info, any other at error', async () => {
+    const gone = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    app.app.emit('error', gone);
+    app.app.emit('error', new Error('the stream broke'));
+    const failed = app.logs.filter((line) => line.message === 'http response failed');
+    expect(failed.map((line) => [line.level, line['error_message']])).toEqual([
+      ['info', 'socket hang up'],
+      ['error', 'the stream broke'],
+    ]);
+  });
 });

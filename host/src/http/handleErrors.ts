@@ -35,7 +35,11 @@ function errorFields(error: unknown): Record<string, unknown> {
   return { error_message: String(error) };
 }
 
-/** Turns every error below it into an `application/problem+json` answer; logs server errors. */
+/**
+ * Turns every error below it into an `application/problem+json` answer. Server errors are
+ * logged at error with their cause; a refused key (401, 403) at warn with the key's name
+ * when known; other client errors at info: they are the caller's, not the host's.
+ */
 export function handleErrors(logger: Logger): Middleware<HttpState> {
   return async (ctx, next) => {
     try {
@@ -48,6 +52,14 @@ export function handleErrors(logger: Logger): Middleware<HttpState> {
           request_id: ctx.state.requestId,
           code: problem.code,
           ...errorFields(problem.cause ?? error),
+        });
+      } else {
+        const refusedKey = problem.status === 401 || problem.status === 403;
+        logger.log(refusedKey ? 'warn' : 'info', 'http request refused', {
+          request_id: ctx.state.requestId,
+          status: problem.status,
+          code: problem.code,
+          ...(ctx.state.principal ? { key: ctx.state.principal.name } : {}),
         });
       }
       sendProblem(ctx, problem);

@@ -108,4 +108,24 @@ describe('readJsonBody', () => {
     }
     expect(app.invoker.calls.map((c) => c.input)).toEqual([{ q: 1 }, { q: 1 }]);
   });
+
+  it('answers 400 TOOLHOST_HTTP_INVALID_BODY for a NUL or a lone surrogate, and calls nothing', async () => {
+    for (const [body, field] of [
+      ['{"input":{"note":"a\\u0000b"}}', 'input.note'],
+      ['{"input":{"note":"\\ud83d alone"}}', 'input.note'],
+    ]) {
+      const res = await post(body as string, { 'content-type': 'application/json' });
+      expect(res.status).toBe(400);
+      expect(await problem(res)).toMatchObject({
+        code: 'TOOLHOST_HTTP_INVALID_BODY',
+        detail: `field "${field}" holds a NUL character or an unpaired surrogate, which the host does not accept`,
+      });
+    }
+    expect(app.invoker.calls).toEqual([]);
+    const pair = await post('{"input":{"note":"\\ud83d\\ude00"}}', {
+      'content-type': 'application/json',
+    });
+    expect(pair.status).toBe(200);
+    expect(app.invoker.calls.map((c) => c.input)).toEqual([{ note: '😀' }]);
+  });
 });

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'koa';
+import { findUnstorableText } from './findUnstorableText.js';
 import { HttpProblem } from './problem.js';
 
 const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json$/;
@@ -75,7 +76,8 @@ function readBytes(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
 /**
  * Reads and parses a JSON request body of at most `limitBytes`.
  * @throws HttpProblem 415 for a non-JSON type or an encoded body, 413 over the limit,
- *   400 TOOLHOST_HTTP_MALFORMED_JSON for an empty body, invalid UTF-8 or invalid JSON.
+ *   400 TOOLHOST_HTTP_MALFORMED_JSON for an empty body, invalid UTF-8 or invalid JSON,
+ *   400 TOOLHOST_HTTP_INVALID_BODY for a string holding NUL or an unpaired surrogate.
  */
 export async function readJsonBody(ctx: Context, limitBytes: number): Promise<unknown> {
   checkMediaType(ctx.get('Content-Type'));
@@ -98,12 +100,21 @@ export async function readJsonBody(ctx: Context, limitBytes: number): Promise<un
   } catch {
     throw new HttpProblem('TOOLHOST_HTTP_MALFORMED_JSON', 'the body is not valid UTF-8');
   }
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error: unknown) {
     throw new HttpProblem(
       'TOOLHOST_HTTP_MALFORMED_JSON',
       error instanceof SyntaxError ? error.message : 'the body is not valid JSON',
     );
   }
+  const field = findUnstorableText(text, value);
+  if (field !== null) {
+    throw new HttpProblem(
+      'TOOLHOST_HTTP_INVALID_BODY',
+      `field "${field}" holds a NUL character or an unpaired surrogate, which the host does not accept`,
+    );
+  }
+  return value;
 }

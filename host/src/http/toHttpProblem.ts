@@ -1,6 +1,7 @@
 import { isToolhostError } from '@toolhost/plugin-sdk';
 import type { ToolhostErrorCode } from '@toolhost/plugin-sdk/host';
 import { isHostError, type HostErrorCode } from '../errors.js';
+import { DISTRIBUTION_PROBLEMS } from './distributionProblems.js';
 import { HttpProblem, type HttpProblemCode } from './problem.js';
 
 /** Errors that mean "this plugin cannot be enabled as it stands"; their message is safe to show. */
@@ -80,6 +81,8 @@ export function toHttpProblem(error: unknown): HttpProblem {
         { cause: error, headers: { 'Retry-After': '1' } },
       );
     }
+    const distribution = DISTRIBUTION_PROBLEMS[error.code];
+    if (distribution) return new HttpProblem(distribution, error.message, { cause: error });
     if (HOST_PLUGIN_REFUSALS.has(error.code)) {
       return new HttpProblem('TOOLHOST_HTTP_PLUGIN_REFUSED', error.message, { cause: error });
     }

@@ -2,10 +2,12 @@ import type { Router } from '@koa/router';
 import type { JsonObject } from '@toolhost/plugin-sdk';
 import type { JsonSchema } from '@toolhost/plugin-sdk/host';
 import { ID_PATTERN } from '../session/assertSessionId.js';
+import { sessionIdForTools } from '../session/sessionOwner.js';
 import type { HttpDeps } from './HttpDeps.js';
 import type { HttpState } from './HttpState.js';
 import { HttpProblem } from './problem.js';
 import { readJsonBody } from './readJsonBody.js';
+import { principalOf, requireScope } from './requireScope.js';
 import { compileBodyValidator } from './validateBody.js';
 
 interface InvokeBody {
@@ -32,28 +34,49 @@ function sessionIdOf(header: string): string | null {
   return header;
 }
 
+function mayNotCall(key: string, tool: string): HttpProblem {
+  return new HttpProblem('TOOLHOST_HTTP_FORBIDDEN', `key '${key}' may not call tool '${tool}'`);
+}
+
 /**
- * `GET /v1/tools` (the served tools, and the plugins that failed with why) and
- * `POST /v1/tools/:tool/invoke` (200 with the ToolResult, whatever its success).
+ * `GET /v1/tools` (scope `tools` or `admin`; a restricted key sees only the tools it may
+ * call; `failed` lists the plugins that failed, with why, to keys that see every tool) and `POST /v1/tools/:tool/invoke` (scope `tools`, within the key's tool filter; 200
+ * with the ToolResult, whatever its success). An `X-Session-Id` must name a session of the
+ * caller's or a new one, which it then owns; another key's answers 404 like a missing one.
  */
 export function toolRoutes(
   router: Router<HttpState>,
-  deps: Pick<HttpDeps, 'tools' | 'invoker' | 'settings'>,
+  deps: Pick<HttpDeps, 'tools' | 'invoker' | 'settings' | 'keys' | 'sessions'>,
 ): void {
   const limitBytes = deps.settings.bodyLimitBytes;
-  router.get('/v1/tools', async (ctx) => {
-    ctx.body = { tools: await deps.tools.list(), failed: deps.tools.failed?.() ?? [] };
+  router.get('/v1/tools', requireScope(deps.keys, ['tools', 'admin']), async (ctx) => {
+    const principal = principalOf(ctx);
+    const tools = await deps.tools.list();
+    const everything = principal.scopes.has('admin') || principal.tools.unrestricted;
+    ctx.body = {
+      tools: everything ? tools : tools.filter((tool) => principal.tools.allows(tool)),
+      // Why plugins are not served: for keys that may see every tool only.
+      failed: everything ? (deps.tools.failed?.() ?? []) : [],
+    };
   });
-  router.post('/v1/tools/:tool/invoke', async (ctx) => {
+  router.post('/v1/tools/:tool/invoke', requireScope(deps.keys, ['tools']), async (ctx) => {
+    const principal = principalOf(ctx);
     const tool = ctx.params['tool'] ?? '';
     const sessionId = sessionIdOf(ctx.get('X-Session-Id'));
-    if (!deps.tools.has(tool)) {
+    if (!principal.tools.allowsName(tool)) throw mayNotCall(principal.name, tool);
+    const annotations = deps.tools.annotations(tool);
+    if (annotations === null) {
       throw new HttpProblem('TOOLHOST_HTTP_TOOL_UNKNOWN', `no tool named '${tool}' is registered`);
     }
+    if (!principal.tools.allows({ name: tool, annotations }))
+      throw mayNotCall(principal.name, tool);
     const { input } = validateInvokeBody(await readJsonBody(ctx, limitBytes));
+    if (sessionId !== null && !(await deps.sessions.claim(sessionId, principal.name))) {
+      throw new HttpProblem('TOOLHOST_HTTP_SESSION_UNKNOWN', `no session '${sessionId}'`);
+    }
     const invocation = await deps.invoker.invoke(tool, input, {
       requestId: ctx.state.requestId,
-      sessionId,
+      sessionId: sessionId === null ? null : sessionIdForTools(principal.name, sessionId),
     });
     ctx.body = invocation.result;
   });

@@ -1,7 +1,14 @@
 import { fail, ok } from '@toolhost/plugin-sdk';
+import { TOOL_ERROR_CODES } from '@toolhost/plugin-sdk/host';
 import { describe, expect, it } from 'vitest';
 import { createCapturingLogger } from '../../../test/support/capturingLogger.js';
-import { ToolBreaker } from './ToolBreaker.js';
+import { isBreakerFailure, ToolBreaker } from './ToolBreaker.js';
+
+/**
+ * What trips a breaker: the upstream being unwell, never the caller. Written as strings so
+ * that when the SDK gains `crashed`, this table demands it counts.
+ */
+const UPSTREAM_FAILURES = new Set<string>(['timeout', 'upstream_error', 'crashed']);
 
 function manualClock(start = 1_000) {
   let now = start;
@@ -9,6 +16,10 @@ function manualClock(start = 1_000) {
 }
 
 describe('ToolBreaker', () => {
+  it.each([...TOOL_ERROR_CODES])('counts %s only when it is an upstream failure', (code) => {
+    expect(isBreakerFailure(fail('x', code))).toBe(UPSTREAM_FAILURES.has(code));
+  });
+
   it('reports half-open once halfOpenAfterMs passed on the clock it is given', async () => {
     const clock = manualClock();
     const { logger } = createCapturingLogger();

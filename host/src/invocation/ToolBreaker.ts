@@ -11,11 +11,16 @@ import type { Clock } from './Clock.js';
 import type { ResolvedPolicy } from './ResolvedPolicy.js';
 import type { CircuitStateName } from './ToolInvoker.js';
 
-/** Failures that say the tool or what it depends on is unwell; bad input or output does not. */
+/**
+ * Failures that say the tool or what it depends on is unwell, whoever calls it: a timeout,
+ * a failing upstream, a runtime that died mid-call (`crashed`). Everything else is about one
+ * call: bad input, a missing record, a refused grant, bad output, and `internal`, which one
+ * odd input can cause (a NUL the database refuses); counting those would let one caller
+ * switch a tool off for everyone.
+ */
 const BREAKER_FAILURES: ReadonlySet<ToolErrorCode> = new Set([
   'timeout',
   'upstream_error',
-  'internal',
   'crashed',
 ]);
 

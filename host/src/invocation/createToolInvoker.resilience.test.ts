@@ -142,7 +142,7 @@ describe('circuit breaker', () => {
         'billing.invoice',
         () => {
           calls++;
-          throw new Error('database is down');
+          throw new ToolError('upstream_error', 'database is down');
         },
         { policy: { circuitBreaker: breaker } },
       ),
@@ -151,7 +151,7 @@ describe('circuit breaker', () => {
 
     for (let i = 0; i < 3; i++) {
       expect((await fx.invoker.invoke('billing.invoice', {}, ids)).result.errorCode).toBe(
-        'internal',
+        'upstream_error',
       );
     }
     expect(fx.invoker.circuitState('billing.invoice')).toBe('open');
@@ -235,6 +235,13 @@ describe('circuit breaker', () => {
       'permission_denied',
       () => {
         throw new ToolError('permission_denied', 'origin not granted');
+      },
+    ],
+    [
+      // What a store that refuses one input's text throws: about that call, not the tool.
+      'internal',
+      () => {
+        throw new TypeError('store.put(): value must not contain NUL or unpaired surrogates');
       },
     ],
   ] as const)('is not tripped by %s', async (code, answer) => {

@@ -1,8 +1,17 @@
 import type { JsonObject } from '@toolhost/plugin-sdk';
 import type { PluginPermissions } from '@toolhost/plugin-sdk/host';
 
-export type ManifestSource =
-  { path: string } | { package: string; version: string; integrity?: string };
+export type ManifestSource = { path: string } | PackageSource;
+
+/** An installed registry package, pinned (`toolhost plugins install` writes it). */
+export interface PackageSource {
+  package: string;
+  version: string;
+  /** The tarball's sha512 as the registry served it at install. */
+  integrity?: string;
+  /** sha256 over the install record's digest of every installed file (tamper evidence). */
+  filesDigest?: string;
+}
 
 export type Isolation = 'inline' | 'worker' | 'process';
 

@@ -30,6 +30,7 @@ export const manifestSchema = {
             },
             version: { type: 'string', pattern: '^\\d+\\.\\d+\\.\\d+(?:[-+][0-9A-Za-z.-]+)?$' },
             integrity: { type: 'string', pattern: '^sha(256|384|512)-[A-Za-z0-9+/]+=*$' },
+            filesDigest: { type: 'string', pattern: '^sha256-[A-Za-z0-9+/]{43}=$' },
           },
         },
       ],

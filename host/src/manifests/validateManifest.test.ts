@@ -38,6 +38,20 @@ describe('manifest schema', () => {
     expect(checkManifest(manifest).ok).toBe(true);
   });
 
+  it('accepts the file digest pin and process isolation an install writes, and refuses a bad pin', () => {
+    const source = {
+      package: '@acme/tool-billing',
+      version: '1.4.2',
+      integrity: 'sha512-AbC+/9==',
+      filesDigest: `sha256-${'a'.repeat(43)}=`,
+    };
+    expect(checkManifest({ ...valid, source, isolation: 'process' }).ok).toBe(true);
+    expect(checkManifest({ ...valid, source: { ...source, filesDigest: 'md5-x' } })).toMatchObject({
+      ok: false,
+      errors: [expect.stringContaining('field "source.filesDigest" must match pattern')],
+    });
+  });
+
   it.each([
     ['a missing name', { ...valid, name: undefined }, 'field "name" is required'],
     ['a bad name', { ...valid, name: 'Bad Name' }, 'field "name" must match pattern'],

@@ -7,7 +7,7 @@ import { PluginContextFactory } from '../container/PluginContextFactory.js';
 import { ROOT } from '../container/tokens.js';
 import { HostError, isHostError } from '../errors.js';
 import { resolvePolicy } from '../invocation/resolvePolicy.js';
-import type { Manifest } from '../manifests/Manifest.js';
+import type { Manifest, PackageSource } from '../manifests/Manifest.js';
 import { checkProcessSandbox, type SandboxCheck } from '../sandbox/checkProcessSandbox.js';
 import type { Launcher } from '../sandbox/LaunchedRuntime.js';
 import { processLauncher } from '../sandbox/launchProcess.js';
@@ -32,6 +32,16 @@ export interface PluginLoaderDeps {
   runtime: PluginRuntimeSettings;
   /** Whether the `process` sandbox runs here (default: tried once, cached). */
   checkSandbox?: (sandbox: PluginRuntimeSettings['processSandbox']) => Promise<SandboxCheck>;
+  /**
+   * The tamper check of installed registry packages (PackageInstaller.verify), run before
+   * any of their code is imported; without it, registry sources are refused.
+   */
+  installed?: InstalledPluginCheck;
+}
+
+/** Checks (and, if missing, reinstalls) an installed registry package before it loads. */
+export interface InstalledPluginCheck {
+  verify(plugin: string, source: PackageSource): Promise<unknown>;
 }
 
 const CRASH_WINDOW_MS = 60_000;
@@ -47,7 +57,8 @@ function addressSpaceMb(heapMb: number): number {
 }
 
 /**
- * The loader of manifest-driven plugins: read the package and check its SDK range, then by
+ * The loader of manifest-driven plugins: verify an installed registry package (its files as
+ * recorded at install), read the package and check its SDK range, then by
  * the manifest's isolation either import it here (`inline`) or start its runtime, where it is
  * imported (`worker`, `process`), and read what the host needs — name, tools, schemas — from the
  * runtime's answer. Either way its schemas are compiled and its context built in the host,
@@ -59,9 +70,8 @@ export function createPluginLoader({
   container,
   runtime: settings,
   checkSandbox = checkProcessSandbox,
+  installed,
 }: PluginLoaderDeps): PluginLoader {
-  const logger = container.resolve(ROOT.Logger);
-
   async function startInline(
     manifest: Manifest,
     pkg: PluginPackage,
@@ -135,6 +145,7 @@ export function createPluginLoader({
       });
     }
     const contexts = createPluginContainer(container, manifest).resolve(PluginContextFactory);
+    const logger = container.resolve(ROOT.Logger);
     const runtime = new RemoteRuntime({
       pluginName: manifest.name,
       isolation,
@@ -163,6 +174,15 @@ export function createPluginLoader({
   }
 
   return async (manifest, signal) => {
+    if ('package' in manifest.source) {
+      if (!installed) {
+        throw new HostError('TOOLHOST_ERR_PLUGIN_LOAD_FAILED', {
+          plugin: manifest.name,
+          details: 'registry packages cannot be verified by this loader',
+        });
+      }
+      await installed.verify(manifest.name, manifest.source);
+    }
     const pkg = await readPluginPackage(manifest, pluginsDir);
     const timeouts: LifecycleTimeouts = {
       startTimeoutMs: manifest.limits?.startTimeoutMs ?? settings.startTimeoutMs,

@@ -65,17 +65,28 @@ describe('readPluginPackage', () => {
     ).rejects.toThrow('source.path "../elsewhere" leaves the plugins dir');
   });
 
-  it('finds an installed registry package and checks the pinned version', async () => {
-    const dir = pluginsDirWith('node_modules/@acme/tool', {
+  it('finds an installed registry package in its versioned folder and checks the pinned version', async () => {
+    const dir = pluginsDirWith('installed/@acme+tool@1.4.2', {
       version: '1.4.2',
       toolhost: { sdk: '^1.0.0' },
     });
     const source = { package: '@acme/tool', version: '1.4.2' };
     await expect(readPluginPackage(manifest(source), dir)).resolves.toMatchObject({
+      dir: join(dir, 'installed', '@acme+tool@1.4.2'),
       version: '1.4.2',
     });
-    await expect(readPluginPackage(manifest({ ...source, version: '1.5.0' }), dir)).rejects.toThrow(
-      'installed @acme/tool is 1.4.2, the manifest pins 1.5.0',
-    );
+    // Never from plugins/node_modules, where the host once looked, unverified.
+    const legacy = pluginsDirWith('node_modules/@acme/tool', {
+      version: '1.4.2',
+      toolhost: { sdk: '^1.0.0' },
+    });
+    await expect(readPluginPackage(manifest(source), legacy)).rejects.toThrow('does not exist');
+    const other = pluginsDirWith('installed/@acme+tool@1.5.0', {
+      version: '1.4.2',
+      toolhost: { sdk: '^1.0.0' },
+    });
+    await expect(
+      readPluginPackage(manifest({ ...source, version: '1.5.0' }), other),
+    ).rejects.toThrow('installed @acme/tool is 1.4.2, the manifest pins 1.5.0');
   });
 });

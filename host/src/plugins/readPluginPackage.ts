@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import semver from 'semver';
 import { SDK_VERSION, ToolhostError } from '@toolhost/plugin-sdk/host';
+import { installedDirOf } from '../distribution/installedPaths.js';
 import { HostError } from '../errors.js';
 import type { Manifest } from '../manifests/Manifest.js';
 
@@ -22,7 +23,10 @@ interface PackageJson {
   toolhost?: { sdk?: unknown };
 }
 
-/** The folder a manifest's `source` points at, kept inside the plugins dir when relative. */
+/**
+ * The folder a manifest's `source` points at: kept inside the plugins dir when relative; an
+ * installed registry package's versioned folder under `plugins/installed/`.
+ */
 export function resolveSourceDir(manifest: Manifest, pluginsDir: string): string {
   const fail = (details: string) =>
     new HostError('TOOLHOST_ERR_PLUGIN_LOAD_FAILED', { plugin: manifest.name, details });
@@ -35,7 +39,7 @@ export function resolveSourceDir(manifest: Manifest, pluginsDir: string): string
     }
     return dir;
   }
-  return join(pluginsDir, 'node_modules', manifest.source.package);
+  return installedDirOf(pluginsDir, manifest.source.package, manifest.source.version);
 }
 
 function entryOf(pkg: PackageJson): string {

@@ -5,10 +5,19 @@ import { describeSessionStoreContract } from './testing/sessionStoreContract.js'
 describeSessionStoreContract('InMemorySessionStore', async () => {
   let now = Date.UTC(2030, 0, 1);
   const ttlSeconds = 600;
-  const store = new InMemorySessionStore({ ttlSeconds, now: () => now });
+  const leaseMs = 30_000;
+  const idempotencyTtlSeconds = 3_600;
+  const store = new InMemorySessionStore({
+    ttlSeconds,
+    now: () => now,
+    inFlightLeaseMs: leaseMs,
+    idempotencyTtlSeconds,
+  });
   return {
     store,
     ttlSeconds,
+    leaseMs,
+    idempotencyTtlSeconds,
     advance: (ms) => {
       now += ms;
     },

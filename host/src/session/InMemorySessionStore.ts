@@ -1,5 +1,10 @@
 import { assertSessionId } from './assertSessionId.js';
-import { SESSION_DEFAULTS } from './sessionDefaults.js';
+import {
+  DEFAULT_IDEMPOTENCY_TTL_SECONDS,
+  DEFAULT_IN_FLIGHT_LEASE_MS,
+  SESSION_DEFAULTS,
+} from './sessionDefaults.js';
+import { ANONYMOUS_OWNER } from './sessionOwner.js';
 import type {
   ListActiveOptions,
   SessionContext,
@@ -8,8 +13,11 @@ import type {
   SessionReplacement,
   SessionStore,
 } from './SessionStore.js';
+import type { IdempotencyClaim, TurnBegun, TurnEnd, TurnStart } from './SessionTurn.js';
 import {
+  validateClaim,
   validateIncrement,
+  validateOwner,
   validateListOptions,
   validatePatch,
   validateReplacement,
@@ -20,12 +28,29 @@ export interface InMemorySessionStoreOptions {
   ttlSeconds: number;
   /** Epoch milliseconds; defaults to `Date.now`. */
   now?: () => number;
+  /** How long a completed message's answer is kept for retries (default one day). */
+  idempotencyTtlSeconds?: number;
+  /** How long an in-flight record holds its key when its turn never ends (default 60 s). */
+  inFlightLeaseMs?: number;
+  /** At most this many idempotency records; the oldest go first (default 10,000). */
+  maxIdempotencyRecords?: number;
 }
 
 interface Entry {
   context: SessionContext;
   writtenAt: number;
+  owner: string;
 }
+
+interface IdempotencyRecord {
+  state: 'in_flight' | 'done';
+  fingerprint: string;
+  token: string;
+  answer: string;
+  expiresAt: number;
+}
+
+const DEFAULT_MAX_IDEMPOTENCY_RECORDS = 10_000;
 
 /**
  * Sessions in this process only (`USE_SHARED_CONTEXT=false`). Expired sessions are dropped
@@ -37,10 +62,19 @@ export class InMemorySessionStore implements SessionStore {
   readonly #now: () => number;
   // Kept in write order (an entry is re-inserted on every write): oldest first.
   readonly #entries = new Map<string, Entry>();
+  // Also in write order; keyed by `<owner>\n<key>`.
+  readonly #records = new Map<string, IdempotencyRecord>();
+  readonly #recordTtlMs: number;
+  readonly #leaseMs: number;
+  readonly #maxRecords: number;
 
   constructor(options: InMemorySessionStoreOptions) {
     this.#ttlMs = validateTtl(options.ttlSeconds) * 1000;
     this.#now = options.now ?? Date.now;
+    this.#recordTtlMs =
+      validateTtl(options.idempotencyTtlSeconds ?? DEFAULT_IDEMPOTENCY_TTL_SECONDS) * 1000;
+    this.#leaseMs = options.inFlightLeaseMs ?? DEFAULT_IN_FLIGHT_LEASE_MS;
+    this.#maxRecords = options.maxIdempotencyRecords ?? DEFAULT_MAX_IDEMPOTENCY_RECORDS;
   }
 
   async get(sessionId: string): Promise<SessionContext | null> {
@@ -54,13 +88,13 @@ export class InMemorySessionStore implements SessionStore {
     const fields = validateReplacement(context);
     const now = this.#now();
     const stamp = new Date(now).toISOString();
-    return this.#write(sessionId, now, {
+    const owner = this.#live(sessionId, now)?.owner ?? ANONYMOUS_OWNER;
+    return this.#write(
       sessionId,
-      ...SESSION_DEFAULTS,
-      ...fields,
-      createdAt: stamp,
-      updatedAt: stamp,
-    });
+      now,
+      { sessionId, ...SESSION_DEFAULTS, ...fields, createdAt: stamp, updatedAt: stamp },
+      owner,
+    );
   }
 
   async update(
@@ -105,10 +139,115 @@ export class InMemorySessionStore implements SessionStore {
     return options.limit === undefined ? ids : ids.slice(0, options.limit);
   }
 
+  async readOwned(sessionId: string, owner: string): Promise<SessionContext | null> {
+    assertSessionId(sessionId);
+    validateOwner(owner);
+    const entry = this.#live(sessionId, this.#now());
+    return entry && entry.owner === owner ? { ...entry.context } : null;
+  }
+
+  async claim(sessionId: string, owner: string): Promise<boolean> {
+    assertSessionId(sessionId);
+    validateOwner(owner);
+    const now = this.#now();
+    if (!this.#ownedBy(sessionId, owner, now)) return false;
+    this.#write(sessionId, now, this.#current(sessionId, now), owner);
+    return true;
+  }
+
+  async beginTurn(sessionId: string, start: TurnStart): Promise<TurnBegun> {
+    assertSessionId(sessionId);
+    const owner = validateOwner(start.owner);
+    const claim = start.idempotency;
+    if (claim) validateClaim(claim);
+    const now = this.#now();
+    if (!this.#ownedBy(sessionId, owner, now)) return { status: 'not_owner' };
+    if (claim) {
+      this.#sweepRecords(now);
+      const id = recordId(owner, claim.key);
+      const record = this.#records.get(id);
+      if (record && record.expiresAt > now) {
+        if (record.fingerprint !== claim.fingerprint) return { status: 'key_reused' };
+        return record.state === 'done'
+          ? { status: 'completed', answer: record.answer }
+          : { status: 'in_flight' };
+      }
+      this.#putRecord(id, {
+        state: 'in_flight',
+        fingerprint: claim.fingerprint,
+        token: claim.token,
+        answer: '',
+        expiresAt: now + this.#leaseMs,
+      });
+    }
+    const session = this.#write(sessionId, now, this.#current(sessionId, now), owner);
+    return { status: 'started', session };
+  }
+
+  async commitTurn(sessionId: string, end: TurnEnd): Promise<SessionContext | null> {
+    assertSessionId(sessionId);
+    const owner = validateOwner(end.owner);
+    const fields = validatePatch(end.patch);
+    if (end.idempotency) validateClaim(end.idempotency);
+    const now = this.#now();
+    if (!this.#ownedBy(sessionId, owner, now)) return null;
+    const current = this.#current(sessionId, now);
+    const next: SessionContext = {
+      ...current,
+      ...fields,
+      messageCount: current.messageCount + 1,
+    };
+    if (end.failed) next.failureCount = current.failureCount + 1;
+    if (end.idempotency) {
+      const { key, fingerprint, token, answer } = end.idempotency;
+      this.#putRecord(recordId(owner, key), {
+        state: 'done',
+        fingerprint,
+        token,
+        answer,
+        expiresAt: now + this.#recordTtlMs,
+      });
+    }
+    return this.#write(sessionId, now, next, owner);
+  }
+
+  async releaseTurn(owner: string, claim: IdempotencyClaim): Promise<void> {
+    validateOwner(owner);
+    validateClaim(claim);
+    const id = recordId(owner, claim.key);
+    const record = this.#records.get(id);
+    if (record?.state === 'in_flight' && record.token === claim.token) this.#records.delete(id);
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {
     this.#entries.clear();
+    this.#records.clear();
+  }
+
+  /** True when the session is missing or is `owner`'s. */
+  #ownedBy(sessionId: string, owner: string, now: number): boolean {
+    const entry = this.#live(sessionId, now);
+    return entry === undefined || entry.owner === owner;
+  }
+
+  #putRecord(id: string, record: IdempotencyRecord): void {
+    this.#records.delete(id);
+    this.#records.set(id, record);
+    while (this.#records.size > this.#maxRecords) {
+      const oldest = this.#records.keys().next().value;
+      if (oldest === undefined) break;
+      this.#records.delete(oldest);
+    }
+  }
+
+  /** Drops expired records from the oldest end; stops at the first live one. */
+  #sweepRecords(now: number): void {
+    for (const [id, record] of this.#records) {
+      if (record.expiresAt > now) return;
+      this.#records.delete(id);
+    }
   }
 
   #expired(entry: Entry, now: number): boolean {
@@ -131,10 +270,15 @@ export class InMemorySessionStore implements SessionStore {
     return { sessionId, ...SESSION_DEFAULTS, createdAt: stamp, updatedAt: stamp };
   }
 
-  #write(sessionId: string, now: number, context: SessionContext): SessionContext {
+  #write(
+    sessionId: string,
+    now: number,
+    context: SessionContext,
+    owner = this.#live(sessionId, now)?.owner ?? ANONYMOUS_OWNER,
+  ): SessionContext {
     const stored = { ...context, updatedAt: new Date(now).toISOString() };
     this.#entries.delete(sessionId);
-    this.#entries.set(sessionId, { context: stored, writtenAt: now });
+    this.#entries.set(sessionId, { context: stored, writtenAt: now, owner });
     this.#sweep(now);
     return { ...stored };
   }
@@ -146,4 +290,8 @@ export class InMemorySessionStore implements SessionStore {
       this.#entries.delete(sessionId);
     }
   }
+}
+
+function recordId(owner: string, key: string): string {
+  return `${owner}\n${key}`;
 }

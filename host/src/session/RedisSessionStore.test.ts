@@ -29,10 +29,21 @@ describeWithRedis('RedisSessionStore', () => {
     let now = Date.UTC(2030, 0, 1);
     const ttlSeconds = 600;
     const keyPrefix = `${runPrefix}${(stores += 1)}:`;
-    const store = new RedisSessionStore({ redis, ttlSeconds, keyPrefix, now: () => now });
+    const leaseMs = 30_000;
+    const idempotencyTtlSeconds = 3_600;
+    const store = new RedisSessionStore({
+      redis,
+      ttlSeconds,
+      keyPrefix,
+      now: () => now,
+      inFlightLeaseMs: leaseMs,
+      idempotencyTtlSeconds,
+    });
     return {
       store,
       ttlSeconds,
+      leaseMs,
+      idempotencyTtlSeconds,
       advance: (ms) => {
         now += ms;
       },
@@ -41,6 +52,7 @@ describeWithRedis('RedisSessionStore', () => {
         shorten: async (sessionId, seconds) => {
           await redis.expire(store.keyOf(sessionId), seconds);
         },
+        recordMsLeft: (owner, key) => redis.pttl(store.recordKeyOf(owner, key)),
       },
       cleanup: () => deleteKeysWithPrefix(redis, keyPrefix),
     };
@@ -84,6 +96,40 @@ describeWithRedis('RedisSessionStore', () => {
       'active',
       String(now),
     ]);
+  });
+
+  it("keeps a session's owner in its hash and each idempotency record in its own hash", async () => {
+    const keyPrefix = `${runPrefix}owner-layout:`;
+    const now = Date.UTC(2030, 0, 1);
+    const store = new RedisSessionStore({ redis, ttlSeconds: 60, keyPrefix, now: () => now });
+    const claim = { key: 'K-1', fingerprint: 'fp', token: 'tok' };
+    await store.beginTurn('s', { owner: 'web', idempotency: claim });
+    expect(await redis.hgetall(`${keyPrefix}ctx:s`)).toEqual({
+      owner: 'web',
+      createdAt: String(now),
+      updatedAt: String(now),
+    });
+    expect(await redis.hgetall(`${keyPrefix}idem:web:K-1`)).toEqual({
+      state: 'in_flight',
+      fingerprint: 'fp',
+      token: 'tok',
+    });
+    await store.commitTurn('s', {
+      owner: 'web',
+      patch: { lastIntent: 'knowledge' },
+      failed: false,
+      idempotency: { ...claim, answer: '{"reply":"x"}' },
+    });
+    expect(await redis.hgetall(`${keyPrefix}idem:web:K-1`)).toEqual({
+      state: 'done',
+      fingerprint: 'fp',
+      answer: '{"reply":"x"}',
+    });
+    expect(await redis.hgetall(`${keyPrefix}ctx:s`)).toMatchObject({
+      owner: 'web',
+      messageCount: '1',
+      lastIntent: '"knowledge"',
+    });
   });
 
   it('a counter it cannot increment fails the call and writes nothing', async () => {

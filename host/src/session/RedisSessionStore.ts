@@ -1,7 +1,12 @@
 import type { Redis } from 'ioredis';
 import { assertSessionId } from './assertSessionId.js';
-import { SESSION_DEFAULTS } from './sessionDefaults.js';
+import {
+  DEFAULT_IDEMPOTENCY_TTL_SECONDS,
+  DEFAULT_IN_FLIGHT_LEASE_MS,
+  SESSION_DEFAULTS,
+} from './sessionDefaults.js';
 import { decodeSessionHash, encodeSessionFields } from './sessionHashCodec.js';
+import { ANONYMOUS_OWNER } from './sessionOwner.js';
 import { defineSessionScripts } from './sessionScripts.js';
 import type {
   ListActiveOptions,
@@ -11,9 +16,12 @@ import type {
   SessionReplacement,
   SessionStore,
 } from './SessionStore.js';
+import type { IdempotencyClaim, TurnBegun, TurnEnd, TurnStart } from './SessionTurn.js';
 import { isRedisUnavailable, sessionUnavailable } from './sessionUnavailable.js';
 import {
+  validateClaim,
   validateIncrement,
+  validateOwner,
   validateListOptions,
   validatePatch,
   validateReplacement,
@@ -30,12 +38,17 @@ export interface RedisSessionStoreOptions {
   keyPrefix?: string;
   /** Epoch milliseconds for `updatedAt`, `createdAt` and activity scores; defaults to `Date.now`. */
   now?: () => number;
+  /** How long a completed message's answer is kept for retries (default one day). */
+  idempotencyTtlSeconds?: number;
+  /** How long an in-flight record holds its key when its turn never ends (default 60 s). */
+  inFlightLeaseMs?: number;
 }
 
 /**
  * Sessions shared by every host process on one Redis (`USE_SHARED_CONTEXT=true`): a HASH per
- * session with a TTL, written only by Lua scripts (HINCRBY for counters), and a sorted set of
- * last activity for `listActive`.
+ * session with a TTL (its owner in the `owner` field), written only by Lua scripts (HINCRBY for
+ * counters), a sorted set of last activity for `listActive`, and a HASH per idempotency record
+ * at `<prefix>idem:<owner>:<key>`. A turn is two scripts: begin and commit.
  */
 export class RedisSessionStore implements SessionStore {
   readonly kind = 'redis';
@@ -44,6 +57,8 @@ export class RedisSessionStore implements SessionStore {
   readonly #prefix: string;
   readonly #activeKey: string;
   readonly #now: () => number;
+  readonly #recordTtlMs: number;
+  readonly #leaseMs: number;
 
   constructor(options: RedisSessionStoreOptions) {
     this.#redis = options.redis;
@@ -51,7 +66,16 @@ export class RedisSessionStore implements SessionStore {
     this.#prefix = options.keyPrefix ?? DEFAULT_SESSION_KEY_PREFIX;
     this.#activeKey = `${this.#prefix}active`;
     this.#now = options.now ?? Date.now;
+    this.#recordTtlMs = Math.round(
+      validateTtl(options.idempotencyTtlSeconds ?? DEFAULT_IDEMPOTENCY_TTL_SECONDS) * 1000,
+    );
+    this.#leaseMs = options.inFlightLeaseMs ?? DEFAULT_IN_FLIGHT_LEASE_MS;
     defineSessionScripts(this.#redis);
+  }
+
+  /** The Redis key of an owner's idempotency record (for operators and tests). */
+  recordKeyOf(owner: string, key: string): string {
+    return `${this.#prefix}idem:${validateOwner(owner)}:${key}`;
   }
 
   /** The Redis key of a session's hash (for operators and tests). */
@@ -124,6 +148,100 @@ export class RedisSessionStore implements SessionStore {
       return resultsOf(await transaction.exec());
     });
     return ids as string[];
+  }
+
+  async readOwned(sessionId: string, owner: string): Promise<SessionContext | null> {
+    const key = this.keyOf(sessionId);
+    validateOwner(owner);
+    const hash = await this.#call(() => this.#redis.hgetall(key));
+    const context = decodeSessionHash(sessionId, hash);
+    return context && (hash['owner'] ?? ANONYMOUS_OWNER) === owner ? context : null;
+  }
+
+  async claim(sessionId: string, owner: string): Promise<boolean> {
+    const key = this.keyOf(sessionId);
+    validateOwner(owner);
+    const [status] = await this.#call(() =>
+      this.#redis.toolhostSessionClaim(
+        key,
+        this.#activeKey,
+        sessionId,
+        this.#now(),
+        this.#ttlMs,
+        owner,
+        ANONYMOUS_OWNER,
+      ),
+    );
+    return status === 'ok';
+  }
+
+  async beginTurn(sessionId: string, start: TurnStart): Promise<TurnBegun> {
+    const key = this.keyOf(sessionId);
+    const owner = validateOwner(start.owner);
+    const claim = start.idempotency;
+    if (claim) validateClaim(claim);
+    const [status, payload] = await this.#call(() =>
+      this.#redis.toolhostSessionBegin(
+        key,
+        this.#activeKey,
+        claim ? this.recordKeyOf(owner, claim.key) : key,
+        sessionId,
+        this.#now(),
+        this.#ttlMs,
+        owner,
+        ANONYMOUS_OWNER,
+        claim ? '1' : '0',
+        claim?.fingerprint ?? '',
+        claim?.token ?? '',
+        this.#leaseMs,
+      ),
+    );
+    switch (status) {
+      case 'started':
+        return { status, session: this.#decodeWritten(sessionId, payload as string[]) };
+      case 'completed':
+        return { status, answer: payload as string };
+      case 'not_owner':
+      case 'in_flight':
+      case 'key_reused':
+        return { status };
+      default:
+        throw new Error(`Unexpected answer '${status}' of the session begin script`);
+    }
+  }
+
+  async commitTurn(sessionId: string, end: TurnEnd): Promise<SessionContext | null> {
+    const key = this.keyOf(sessionId);
+    const owner = validateOwner(end.owner);
+    const patch = encodeSessionFields(validatePatch(end.patch));
+    const record = end.idempotency;
+    if (record) validateClaim(record);
+    const [status, hash] = await this.#call(() =>
+      this.#redis.toolhostSessionCommit(
+        key,
+        this.#activeKey,
+        record ? this.recordKeyOf(owner, record.key) : key,
+        sessionId,
+        this.#now(),
+        this.#ttlMs,
+        owner,
+        ANONYMOUS_OWNER,
+        record ? '1' : '0',
+        record?.fingerprint ?? '',
+        record?.answer ?? '',
+        this.#recordTtlMs,
+        end.failed ? '1' : '0',
+        ...patch,
+      ),
+    );
+    if (status === 'not_owner') return null;
+    return this.#decodeWritten(sessionId, hash ?? []);
+  }
+
+  async releaseTurn(owner: string, claim: IdempotencyClaim): Promise<void> {
+    validateClaim(claim);
+    const recordKey = this.recordKeyOf(owner, claim.key);
+    await this.#call(() => this.#redis.toolhostSessionRelease(recordKey, claim.token));
   }
 
   async ping(): Promise<void> {

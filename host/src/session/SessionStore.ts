@@ -1,3 +1,5 @@
+import type { IdempotencyClaim, TurnBegun, TurnEnd, TurnStart } from './SessionTurn.js';
+
 /** The context the agent keeps per conversation; timestamps are ISO 8601 (UTC). */
 export interface SessionContext {
   sessionId: string;
@@ -37,6 +39,10 @@ export interface ListActiveOptions {
  * that was not written for the TTL is gone. Every write is applied whole or not at all, and
  * the context it returns is the one right after that write.
  *
+ * A session belongs to the owner (an API key's name) that created it through `beginTurn` or
+ * `claim`; the owner is kept in the session itself, written by the same atomic step that
+ * creates it, and survives `set`. Sessions created otherwise belong to ANONYMOUS_OWNER.
+ *
  * All methods reject with a `TypeError` for an invalid session id (1–128 characters of
  * `A–Z a–z 0–9 . _ : -`) or an invalid field value, and with
  * `HostError('TOOLHOST_ERR_SESSION_UNAVAILABLE')` when the backend cannot be reached.
@@ -63,6 +69,23 @@ export interface SessionStore {
   delete(sessionId: string): Promise<boolean>;
   /** Ids of live sessions, most recently written first. */
   listActive(options?: ListActiveOptions): Promise<string[]>;
+  /** The context when the session exists and belongs to `owner`; null otherwise (missing and another's look alike). */
+  readOwned(sessionId: string, owner: string): Promise<SessionContext | null>;
+  /** Creates the session for `owner` when missing, or touches it; false when it belongs to another owner. */
+  claim(sessionId: string, owner: string): Promise<boolean>;
+  /**
+   * Starts a message's turn in one atomic step: checks the owner, then the idempotency
+   * record (a completed one returns its stored answer, one in flight or for another message
+   * refuses), then records this attempt as in flight and claims the session. Counts nothing.
+   */
+  beginTurn(sessionId: string, start: TurnStart): Promise<TurnBegun>;
+  /**
+   * Ends a turn in one atomic step: `messageCount + 1`, the patch, `failureCount + 1` when it
+   * failed, and the answer kept for retries. Null when the session belongs to another owner.
+   */
+  commitTurn(sessionId: string, end: TurnEnd): Promise<SessionContext | null>;
+  /** Drops this attempt's in-flight record (the turn failed), so a retry runs again. */
+  releaseTurn(owner: string, claim: IdempotencyClaim): Promise<void>;
   ping(): Promise<void>;
   /** Releases what the store owns; a Redis client passed in stays open (its creator closes it). */
   close(): Promise<void>;

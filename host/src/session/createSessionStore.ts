@@ -12,16 +12,21 @@ import type { SessionStore } from './SessionStore.js';
  * client, that is without REDIS_URL.
  */
 export function createSessionStore(
-  settings: Pick<Settings, 'useSharedContext' | 'sessionTtlSeconds'>,
+  settings: Pick<Settings, 'useSharedContext' | 'sessionTtlSeconds'> &
+    Partial<Pick<Settings, 'idempotencyTtlSeconds'>>,
   redis: Redis | null,
 ): SessionStore {
   const ttlSeconds = settings.sessionTtlSeconds;
-  if (!settings.useSharedContext) return new InMemorySessionStore({ ttlSeconds });
+  const idempotency =
+    settings.idempotencyTtlSeconds === undefined
+      ? {}
+      : { idempotencyTtlSeconds: settings.idempotencyTtlSeconds };
+  if (!settings.useSharedContext) return new InMemorySessionStore({ ttlSeconds, ...idempotency });
   if (redis === null) {
     throw new HostError('TOOLHOST_ERR_SETTINGS_INVALID', {
       variable: 'USE_SHARED_CONTEXT',
       details: 'true needs REDIS_URL to be set',
     });
   }
-  return new RedisSessionStore({ redis, ttlSeconds });
+  return new RedisSessionStore({ redis, ttlSeconds, ...idempotency });
 }

@@ -14,3 +14,5 @@ export type {
   SessionStore,
 } from './SessionStore.js';
 export { SESSION_ID_RULE, assertSessionId } from './assertSessionId.js';
+export { ANONYMOUS_OWNER, sessionIdForTools } from './sessionOwner.js';
+export type { IdempotencyClaim, TurnBegun, TurnEnd, TurnStart } from './SessionTurn.js';

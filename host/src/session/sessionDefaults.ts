@@ -11,3 +11,12 @@ export const SESSION_DEFAULTS: Readonly<SessionFields> = Object.freeze({
   customerId: null,
   lastIntent: null,
 });
+
+/** How long a completed message's answer is kept for retries with its Idempotency-Key. */
+export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 86_400;
+
+/**
+ * How long an in-flight record holds its key when its turn never ends (the host died): a
+ * retry within it answers 409, after it runs again. Longer than any turn should take.
+ */
+export const DEFAULT_IN_FLIGHT_LEASE_MS = 60_000;

@@ -104,3 +104,27 @@ export function validateTtl(ttlSeconds: unknown): number {
 function withoutUndefined<T extends object>(input: T): T {
   return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as T;
 }
+
+const OWNER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** What an Idempotency-Key may look like: 1–255 visible ASCII characters. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/** @throws TypeError unless `owner` is a key name. */
+export function validateOwner(owner: unknown): string {
+  if (typeof owner === 'string' && OWNER.test(owner)) return owner;
+  throw new TypeError(`A session owner must be an API key name, got ${JSON.stringify(owner)}`);
+}
+
+/** @throws TypeError for a claim whose key, fingerprint or token is not a fitting string. */
+export function validateClaim(claim: unknown): void {
+  const { key, fingerprint, token } = (claim ?? {}) as Record<string, unknown>;
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    throw new TypeError('An idempotency key must be 1–255 visible ASCII characters');
+  }
+  if (typeof fingerprint !== 'string' || fingerprint === '') {
+    throw new TypeError('An idempotency claim needs a fingerprint');
+  }
+  if (typeof token !== 'string' || token === '') {
+    throw new TypeError('An idempotency claim needs a token');
+  }
+}

@@ -1,9 +1,12 @@
 import { Writable } from 'node:stream';
 import { ok, type JsonObject, type ToolResult } from '@toolhost/plugin-sdk';
 import winston from 'winston';
+import { createKeyRing } from '../../auth/KeyRing.js';
+import { parseApiKeys, withAdminToken } from '../../config/parseApiKeys.js';
 import { HostError } from '../../errors.js';
 import type { InvokeOptions, Invocation, ToolInvoker } from '../../invocation/ToolInvoker.js';
 import type { PluginAdmin, PluginStatus, ToolDescription } from '../../plugins/PluginStatus.js';
+import { InMemorySessionStore } from '../../session/InMemorySessionStore.js';
 import { createApp } from '../createApp.js';
 import type { HttpDeps, ReadinessReport } from '../HttpDeps.js';
 import { startHttpServer, type RunningHttpServer } from '../startHttpServer.js';
@@ -94,10 +97,22 @@ export class RecordingInvoker implements ToolInvoker {
   }
 }
 
+/** An API key as TOOLHOST_API_KEYS lists it. */
+export interface TestKey {
+  name: string;
+  key: string;
+  scopes: string[];
+  tools?: string[];
+  readOnly?: boolean;
+}
+
 export interface TestApp {
   url: string;
   server: RunningHttpServer;
+  /** The Koa app behind the server. */
+  app: ReturnType<typeof createApp>;
   invoker: RecordingInvoker;
+  sessions: InMemorySessionStore;
   plugins: MemoryPluginAdmin;
   logs: LogEntry[];
   readiness: { report: ReadinessReport };
@@ -107,9 +122,15 @@ export interface TestApp {
 
 export interface TestAppOptions {
   adminToken?: string | null;
+  /** API keys besides the admin token's; none (and no token) is protected mode. */
+  keys?: TestKey[];
+  metricsPublic?: boolean;
+  /** The registered tools (default: TOOL alone). */
+  tools?: ToolDescription[];
   bodyLimitBytes?: number;
   metrics?: HttpDeps['metrics'];
   readiness?: () => Promise<ReadinessReport>;
+  installs?: HttpDeps['installs'];
 }
 
 /** Builds the app over fakes and serves it on 127.0.0.1, port 0. */
@@ -131,27 +152,42 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const readiness = {
     report: { ready: true, checks: { database: { ok: true } }, plugins: plugins.list() },
   };
+  const adminToken = options.adminToken ? options.adminToken : null;
+  const apiKeys = withAdminToken(
+    'TOOLHOST_API_KEYS',
+    parseApiKeys('TOOLHOST_API_KEYS', JSON.stringify(options.keys ?? [])),
+    adminToken,
+  );
+  const tools = options.tools ?? [TOOL];
+  const sessions = new InMemorySessionStore({ ttlSeconds: 600 });
   const deps: HttpDeps = {
     settings: {
-      adminToken: options.adminToken ?? null,
       bodyLimitBytes: options.bodyLimitBytes ?? 1024,
+      metricsPublic: options.metricsPublic ?? false,
+      sessionTtlSeconds: 600,
     },
     logger,
+    keys: createKeyRing(apiKeys),
     tools: {
-      list: async () => [TOOL],
-      has: (name) => name === TOOL.name,
+      list: async () => tools,
       failed: () => plugins.list().filter((status) => status.state === 'failed'),
+      annotations: (name) => tools.find((tool) => tool.name === name)?.annotations ?? null,
     },
+    sessions,
     invoker,
     plugins,
     readiness: options.readiness ?? (async () => readiness.report),
     ...(options.metrics && { metrics: options.metrics }),
+    ...(options.installs && { installs: options.installs }),
   };
-  const server = await startHttpServer(createApp(deps), { host: '127.0.0.1', port: 0 });
+  const app = createApp(deps);
+  const server = await startHttpServer(app, { host: '127.0.0.1', port: 0 });
   return {
     url: server.url,
     server,
+    app,
     invoker,
+    sessions,
     plugins,
     logs,
     readiness,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionContext, SessionPatch, SessionStore } from '../SessionStore.js';
+import type { IdempotencyClaim, TurnEnd } from '../SessionTurn.js';
 
 /** One store under test, on an injected clock, with nothing in it yet. */
 export interface SessionStoreHarness {
@@ -14,7 +15,12 @@ export interface SessionStoreHarness {
   serverTtl?: {
     secondsLeft(sessionId: string): Promise<number>;
     shorten(sessionId: string, seconds: number): Promise<void>;
+    /** Milliseconds before an owner's idempotency record expires (-2 when there is none). */
+    recordMsLeft(owner: string, key: string): Promise<number>;
   };
+  /** The store's in-flight lease and idempotency TTL, as the harness configured them. */
+  leaseMs: number;
+  idempotencyTtlSeconds: number;
   cleanup(): Promise<void>;
 }
 
@@ -323,6 +329,232 @@ export function describeSessionStoreContract(
         expect(error, named).toBeInstanceOf(TypeError);
         expect((error as Error).message, named).toContain(named);
       }
+      expect(await store.get('s')).toBeNull();
+    });
+  });
+
+  describe(`${name} (SessionStore contract: owners and turns)`, () => {
+    let h: SessionStoreHarness;
+    let store: SessionStore;
+    beforeEach(async () => {
+      h = await makeStore();
+      store = h.store;
+    });
+    afterEach(() => h.cleanup());
+
+    const claimOf = (key: string, fingerprint = 'fp-1', token = `t-${key}`): IdempotencyClaim => ({
+      key,
+      fingerprint,
+      token,
+    });
+    const end = (
+      owner: string,
+      patch: SessionPatch = {},
+      more: Partial<TurnEnd> = {},
+    ): TurnEnd => ({
+      owner,
+      patch,
+      failed: false,
+      idempotency: null,
+      ...more,
+    });
+    const started = async (
+      sessionId: string,
+      owner: string,
+      claim: IdempotencyClaim | null = null,
+    ) => {
+      const begun = await store.beginTurn(sessionId, { owner, idempotency: claim });
+      expect(begun.status).toBe('started');
+      return begun;
+    };
+
+    it('beginTurn claims the session for its owner and counts nothing; commitTurn counts once', async () => {
+      const begun = await started('s', 'web');
+      expect(begun).toMatchObject({
+        status: 'started',
+        session: { sessionId: 's', messageCount: 0 },
+      });
+      expect(await store.readOwned('s', 'web')).toMatchObject({ messageCount: 0 });
+      h.advance(1_000);
+      const committed = await store.commitTurn('s', end('web', { lastIntent: 'knowledge' }));
+      expect(committed).toMatchObject({
+        messageCount: 1,
+        failureCount: 0,
+        lastIntent: 'knowledge',
+      });
+      expect(await store.get('s')).toEqual(committed);
+      const failed = await store.commitTurn('s', end('web', {}, { failed: true }));
+      expect(failed).toMatchObject({ messageCount: 2, failureCount: 1, lastIntent: 'knowledge' });
+      const reset = await store.commitTurn(
+        's',
+        end('web', { failureCount: 0, escalated: true, escalationTicketId: 'T-1' }),
+      );
+      expect(reset).toMatchObject({ messageCount: 3, failureCount: 0, escalated: true });
+    });
+
+    it('another owner can neither read, claim, begin nor commit a session, and writes nothing', async () => {
+      await started('s', 'web');
+      const before = await store.get('s');
+      h.advance(1_000);
+      expect(await store.readOwned('s', 'other')).toBeNull();
+      expect(await store.claim('s', 'other')).toBe(false);
+      expect(await store.beginTurn('s', { owner: 'other', idempotency: claimOf('k') })).toEqual({
+        status: 'not_owner',
+      });
+      expect(
+        await store.commitTurn('s', end('other', { lastIntent: 'x' }, { failed: true })),
+      ).toBeNull();
+      expect(await store.get('s')).toEqual(before);
+      // Its key was not taken either: the owner's own record under that key is free.
+      expect(
+        (await store.beginTurn('t', { owner: 'other', idempotency: claimOf('k') })).status,
+      ).toBe('started');
+    });
+
+    it("a missing session and another owner's look alike to readOwned", async () => {
+      await started('mine', 'web');
+      expect(await store.readOwned('never', 'other')).toBeNull();
+      expect(await store.readOwned('mine', 'other')).toBeNull();
+      expect(await store.readOwned('mine', 'web')).not.toBeNull();
+    });
+
+    it('sessions written without an owner belong to the anonymous owner', async () => {
+      await store.update('legacy', { lastIntent: 'x' });
+      expect(await store.readOwned('legacy', 'anonymous')).toMatchObject({ lastIntent: 'x' });
+      expect(await store.readOwned('legacy', 'web')).toBeNull();
+      expect(await store.claim('legacy', 'web')).toBe(false);
+      expect((await store.beginTurn('legacy', { owner: 'web', idempotency: null })).status).toBe(
+        'not_owner',
+      );
+      expect(
+        (await store.beginTurn('legacy', { owner: 'anonymous', idempotency: null })).status,
+      ).toBe('started');
+    });
+
+    it('claim creates the session for its owner, touches it again, and set keeps the owner', async () => {
+      expect(await store.claim('c', 'agent')).toBe(true);
+      expect(await store.readOwned('c', 'agent')).toMatchObject({ messageCount: 0 });
+      h.advance(1_000);
+      expect(await store.claim('c', 'agent')).toBe(true);
+      await store.set('c', { lastIntent: 'replaced' });
+      expect(await store.readOwned('c', 'agent')).toMatchObject({ lastIntent: 'replaced' });
+      expect(await store.claim('c', 'web')).toBe(false);
+    });
+
+    it('a completed key returns its stored answer and counts nothing more', async () => {
+      const claim = claimOf('idem-1');
+      await started('s', 'web', claim);
+      await store.commitTurn(
+        's',
+        end('web', {}, { idempotency: { ...claim, answer: '{"reply":"hi"}' } }),
+      );
+      const retry = await store.beginTurn('s', {
+        owner: 'web',
+        idempotency: claimOf('idem-1', 'fp-1', 'other-token'),
+      });
+      expect(retry).toEqual({ status: 'completed', answer: '{"reply":"hi"}' });
+      expect(await store.get('s')).toMatchObject({ messageCount: 1 });
+    });
+
+    it('a key in flight refuses a second attempt; the same key for another message is refused', async () => {
+      await started('s', 'web', claimOf('idem-2'));
+      expect(
+        await store.beginTurn('s', { owner: 'web', idempotency: claimOf('idem-2', 'fp-1', 'x') }),
+      ).toEqual({
+        status: 'in_flight',
+      });
+      expect(
+        await store.beginTurn('s', { owner: 'web', idempotency: claimOf('idem-2', 'fp-2', 'x') }),
+      ).toEqual({
+        status: 'key_reused',
+      });
+      // Records are per owner: another owner's same key is its own.
+      expect(
+        (await store.beginTurn('o', { owner: 'other', idempotency: claimOf('idem-2') })).status,
+      ).toBe('started');
+    });
+
+    it('releaseTurn frees the key for a retry, but only for the attempt that holds it', async () => {
+      const claim = claimOf('idem-3', 'fp-1', 'first');
+      await started('s', 'web', claim);
+      await store.releaseTurn('web', { ...claim, token: 'someone-else' });
+      expect(
+        (
+          await store.beginTurn('s', {
+            owner: 'web',
+            idempotency: claimOf('idem-3', 'fp-1', 'second'),
+          })
+        ).status,
+      ).toBe('in_flight');
+      await store.releaseTurn('web', claim);
+      await started('s', 'web', claimOf('idem-3', 'fp-1', 'second'));
+      expect(await store.get('s')).toMatchObject({ messageCount: 0 });
+    });
+
+    it('an in-flight record lapses after its lease, a completed one after the idempotency TTL', async () => {
+      await started('s', 'web', claimOf('lease'));
+      const claim = claimOf('kept');
+      await started('s', 'web', claim);
+      await store.commitTurn('s', end('web', {}, { idempotency: { ...claim, answer: 'A' } }));
+      const server = h.serverTtl;
+      if (server) {
+        const lease = await server.recordMsLeft('web', 'lease');
+        expect(lease > 0 && lease <= h.leaseMs).toBe(true);
+        const kept = await server.recordMsLeft('web', 'kept');
+        expect(kept > h.leaseMs && kept <= h.idempotencyTtlSeconds * 1000).toBe(true);
+        return;
+      }
+      h.advance(h.leaseMs);
+      await started('s', 'web', claimOf('lease', 'fp-1', 'later'));
+      expect((await store.beginTurn('s', { owner: 'web', idempotency: claim })).status).toBe(
+        'completed',
+      );
+      h.advance(h.idempotencyTtlSeconds * 1000);
+      await started('s', 'web', claim);
+    });
+
+    it('100 parallel attempts with one key: exactly one runs', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          store.beginTurn('hot', { owner: 'web', idempotency: claimOf('same', 'fp-1', `t-${i}`) }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'started')).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'in_flight')).toHaveLength(99);
+    });
+
+    it('200 parallel turns of one session count exactly 200', async () => {
+      await Promise.all(
+        Array.from({ length: 200 }, async (_, i) => {
+          const claim = i % 2 === 0 ? claimOf(`k-${i}`) : null;
+          await started('busy', 'web', claim);
+          await store.commitTurn(
+            'busy',
+            end(
+              'web',
+              {},
+              {
+                failed: i % 4 === 0,
+                idempotency: claim ? { ...claim, answer: String(i) } : null,
+              },
+            ),
+          );
+        }),
+      );
+      expect(await store.get('busy')).toMatchObject({ messageCount: 200, failureCount: 50 });
+    });
+
+    it('refuses a bad owner or claim with a TypeError, writing nothing', async () => {
+      const bad: Array<() => Promise<unknown>> = [
+        () => store.readOwned('s', 'has space'),
+        () => store.claim('s', ''),
+        () => store.beginTurn('s', { owner: 'a:b', idempotency: null }),
+        () => store.beginTurn('s', { owner: 'web', idempotency: claimOf('has space') }),
+        () => store.beginTurn('s', { owner: 'web', idempotency: claimOf('k', '') }),
+        () => store.commitTurn('s', end('web', { messageCount: 4 } as SessionPatch)),
+        () => store.releaseTurn('web', claimOf('x'.repeat(256))),
+      ];
+      for (const call of bad) await expect(call()).rejects.toThrow(TypeError);
       expect(await store.get('s')).toBeNull();
     });
   });
