@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createScratchPostgres } from '../host/src/db/testing/createScratchPostgres.js';
 import type { ScratchDatabase } from '../host/src/db/testing/ScratchDatabase.js';
@@ -21,11 +23,22 @@ describeWithPostgres('text no store keeps, on PostgreSQL', () => {
   let t: TestHost;
   beforeAll(async () => {
     scratch = await createScratchPostgres(postgresUrl());
-    t = await startTestHost((dirs) => useBuiltinManifests(dirs, ['rag', 'memory', 'escalation']), {
-      TOOLHOST_PLUGINS_DIR: REPO_PLUGINS_DIR,
-      DATABASE_URL: scratch.url,
-      TOOLHOST_WATCH_MANIFESTS: 'false',
-    });
+    t = await startTestHost(
+      (dirs) => {
+        useBuiltinManifests(dirs, ['rag', 'memory', 'escalation']);
+        // What is stored is under test here, not how fast: the repository's 1 s deadline is
+        // for production, and a PostgreSQL write on a loaded CI machine can take longer.
+        const file = join(dirs.manifestsDir, 'memory.json');
+        const memory = JSON.parse(readFileSync(file, 'utf8')) as { policy: { timeoutMs: number } };
+        memory.policy.timeoutMs = 10_000;
+        writeFileSync(file, JSON.stringify(memory));
+      },
+      {
+        TOOLHOST_PLUGINS_DIR: REPO_PLUGINS_DIR,
+        DATABASE_URL: scratch.url,
+        TOOLHOST_WATCH_MANIFESTS: 'false',
+      },
+    );
   });
   afterAll(async () => {
     await t?.stop();
