@@ -1,10 +1,10 @@
 // `npm run bench`: every benchmark in its own process, then one merged report in
-// bench/results/latest.json. BENCH_ONLY=callPath|messagePath|pluginDrop|pluginInstall runs one of them.
+// bench/results/latest.json. BENCH_ONLY=callPath|sandboxPath|messagePath|pluginDrop|pluginInstall runs one of them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 
-const benches = ['callPath', 'messagePath', 'pluginDrop', 'pluginInstall'].filter(
+const benches = ['callPath', 'sandboxPath', 'messagePath', 'pluginDrop', 'pluginInstall'].filter(
   (name) => !process.env['BENCH_ONLY'] || process.env['BENCH_ONLY'] === name,
 );
 const report = {

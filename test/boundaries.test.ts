@@ -25,6 +25,7 @@ const HOST_LAYERS = [
   'agent',
   'audit',
   'plugins',
+  'sandbox',
   'container',
   'invocation',
   'session',
@@ -222,12 +223,12 @@ describe('dependencies point one way', () => {
         at('host/src/invocation/x.ts', "import type { HttpDeps } from '../http/HttpDeps.js';"),
         at('host/src/db/x.ts', "export { auditFailed } from '../audit/auditFailed.js';"),
         at('host/src/audit/x.ts', "const m = await import('../db/openDatabase.js');"),
-        at('host/src/sandbox/x.ts', ''),
+        at('host/src/elsewhere/x.ts', ''),
       ]),
     ).toEqual([
       'host/src/invocation/x.ts imports host/src/http/HttpDeps.ts: invocation may import only from session, distribution, manifests, db, cache, redis, pii, telemetry, config, errors.ts',
       'host/src/db/x.ts imports host/src/audit/auditFailed.ts: db may import only from cache, redis, pii, telemetry, config, errors.ts',
-      'host/src/sandbox/x.ts: host/src/sandbox is not in HOST_LAYERS',
+      'host/src/elsewhere/x.ts: host/src/elsewhere is not in HOST_LAYERS',
     ]);
     expect(
       pluginViolations([

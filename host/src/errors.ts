@@ -14,6 +14,11 @@ export const HOST_ERRORS = {
     "Secret '{secret}' of plugin '{plugin}' references environment variable {env}, which is not set",
   TOOLHOST_ERR_PLUGIN_UNKNOWN: "No manifest names plugin '{plugin}'",
   TOOLHOST_ERR_PLUGIN_LOAD_FAILED: "Plugin '{plugin}' could not be loaded: {details}",
+  TOOLHOST_ERR_PLUGIN_TIMEOUT: "Plugin '{plugin}' did not finish {step} within {ms} ms",
+  TOOLHOST_ERR_SANDBOX_UNAVAILABLE:
+    "Plugin '{plugin}' needs isolation 'process', but its sandbox ({sandbox}) does not run on this machine: {details}",
+  TOOLHOST_ERR_PLUGIN_CRASHED:
+    "Plugin '{plugin}' was stopped after {crashes} crashes within {seconds} s (the last: {cause}); reload it to try again",
   TOOLHOST_ERR_DATABASE_UNAVAILABLE: 'The database is unavailable: {details}',
   TOOLHOST_ERR_REDIS_UNAVAILABLE: 'Redis is unavailable: {details}',
   TOOLHOST_ERR_SESSION_UNAVAILABLE: 'The session store is unavailable: {details}',

@@ -26,6 +26,7 @@ import { createToolInvoker } from './invocation/createToolInvoker.js';
 import { countToolCalls, ToolCallMetrics } from './invocation/ToolCallMetrics.js';
 import type { ToolInvoker } from './invocation/ToolInvoker.js';
 import { createPluginLoader } from './plugins/createPluginLoader.js';
+import { checkProcessSandbox } from './sandbox/checkProcessSandbox.js';
 import { describeTools } from './plugins/describeTools.js';
 import { createPluginInstalls } from './plugins/PluginInstalls.js';
 import type { PluginManager } from './plugins/PluginManager.js';
@@ -149,6 +150,19 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
     cleanups.push(() => cache.close());
 
     phase('plugins', { mode: settings.registryMode });
+    // The sandbox of `process` plugins is tried once; a plugin that needs it waits for it.
+    const { processSandbox } = settings.pluginRuntime;
+    void checkProcessSandbox(processSandbox).then((check) =>
+      check.available
+        ? logger.info('process sandbox available', {
+            sandbox: processSandbox,
+            address_space_limit: check.addressSpaceLimit,
+          })
+        : logger.warn('process sandbox unavailable: isolation process is refused', {
+            sandbox: processSandbox,
+            reason: check.reason,
+          }),
+    );
     const container = createRootContainer({ logger, database, cache });
     const registry = new ToolRegistry({ logger, drainTimeoutMs: settings.drainTimeoutMs });
     cleanups.push(() => registry.stopAll());
@@ -164,6 +178,7 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
       load: createPluginLoader({
         pluginsDir: settings.pluginsDir,
         container,
+        runtime: settings.pluginRuntime,
         installed: installer,
       }),
       logger,
@@ -215,6 +230,7 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
       keys,
       tools: {
         list: () => describeTools(registry.list(), registry.statuses(), invoker),
+        failed: () => registry.statuses().filter((status) => status.state === 'failed'),
         annotations: (name) => {
           const tool = registry.get(name);
           return tool ? (tool.spec.annotations ?? {}) : null;

@@ -9,6 +9,7 @@ export const TOOL_ERROR_CODES = [
   'upstream_error',
   'permission_denied',
   'internal',
+  'crashed',
 ] as const;
 
 export type ToolErrorCode = (typeof TOOL_ERROR_CODES)[number];

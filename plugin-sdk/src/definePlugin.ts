@@ -55,6 +55,12 @@ export interface ToolhostPlugin {
   readonly [PLUGIN_BRAND]: true;
 }
 
+/**
+ * What the host needs of a plugin to serve it: its name and schemas, as plain data. For a
+ * plugin in a worker or a process this is all that crosses back to the host.
+ */
+export type PluginDescription = Pick<ToolhostPlugin, 'name' | 'configSchema' | 'tools'>;
+
 const PLUGIN_BRAND = Symbol.for('toolhost.plugin');
 const NAME_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/;
 const TOOL_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;

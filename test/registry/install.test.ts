@@ -102,7 +102,7 @@ describe('POST /v1/admin/plugins/install into a running host', () => {
     });
   });
 
-  it("gives a registry install 'process' isolation unless lowered, and this host then runs none of it", async () => {
+  it("gives a registry install 'process' isolation unless lowered: its code runs in the sandbox, where its write is refused", async () => {
     await registry.publishFiles(
       fixturePlugin({
         package: '@acme/plugin-boxed',
@@ -115,7 +115,7 @@ describe('POST /v1/admin/plugins/install into a running host', () => {
     expect(installed.status).toBe(422);
     expect(installed.body).toMatchObject({
       code: 'TOOLHOST_HTTP_PLUGIN_REFUSED',
-      detail: expect.stringContaining("isolation 'process' is not available in this host yet"),
+      detail: expect.stringContaining('Access to this API has been restricted'),
     });
     const manifest = JSON.parse(
       readFileSync(join(host.dirs.manifestsDir, 'boxed.json'), 'utf8'),

@@ -11,6 +11,26 @@ export interface PluginFlags {
   billing?: boolean;
 }
 
+/** How plugin runtimes are run and watched (DESIGN section 7); manifests' `limits` override some. */
+export interface PluginRuntimeSettings {
+  /** How long loading, `create` and `initialize` may take together, in every isolation. */
+  startTimeoutMs: number;
+  /** How long `cleanup` may take. */
+  stopTimeoutMs: number;
+  /** JS heap of a worker or a process (old generation), in MB. */
+  heapMb: number;
+  /** How far past its deadline a call may run, without a heartbeat, before its runtime is killed. */
+  hangGraceMs: number;
+  heartbeatMs: number;
+  /** Crashes within a minute after which a plugin is marked failed until it is reloaded. */
+  crashLimit: number;
+  /**
+   * How `process` plugins are confined: `bwrap` (the default; `process` is refused where it
+   * does not run), or `permission`, the weaker mode an operator must choose explicitly.
+   */
+  processSandbox: 'bwrap' | 'permission';
+}
+
 /** What an API key may do; no scope implies another. */
 export const API_KEY_SCOPES = ['messages', 'tools', 'admin'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
@@ -54,6 +74,7 @@ export interface Settings {
   watchManifests: boolean;
   /** How long disabling a plugin or stopping the host waits for in-flight calls. */
   drainTimeoutMs: number;
+  pluginRuntime: PluginRuntimeSettings;
   /** Every configured API key, the admin token's included; empty means protected (loopback-only) mode. */
   apiKeys: ApiKeySetting[];
   /** Serve `GET /metrics` without a key. */

@@ -36,6 +36,13 @@ const envSchema = {
     TOOLHOST_BODY_LIMIT_BYTES: { type: 'integer', minimum: 1 },
     TOOLHOST_WATCH_MANIFESTS: flag,
     TOOLHOST_DRAIN_TIMEOUT_MS: { type: 'integer', minimum: 0 },
+    TOOLHOST_PLUGIN_START_TIMEOUT_MS: { type: 'integer', minimum: 1, maximum: 600_000 },
+    TOOLHOST_PLUGIN_STOP_TIMEOUT_MS: { type: 'integer', minimum: 1, maximum: 600_000 },
+    TOOLHOST_PLUGIN_HEAP_MB: { type: 'integer', minimum: 16, maximum: 16_384 },
+    TOOLHOST_PLUGIN_HANG_GRACE_MS: { type: 'integer', minimum: 1, maximum: 600_000 },
+    TOOLHOST_PLUGIN_HEARTBEAT_MS: { type: 'integer', minimum: 10, maximum: 60_000 },
+    TOOLHOST_PLUGIN_CRASH_LIMIT: { type: 'integer', minimum: 1, maximum: 1_000 },
+    TOOLHOST_PROCESS_SANDBOX: { enum: ['bwrap', 'permission'] },
     TOOLHOST_API_KEYS: { type: 'string' },
     TOOLHOST_API_KEYS_FILE: { type: 'string', minLength: 1 },
     TOOLHOST_METRICS_PUBLIC: flag,
@@ -74,6 +81,13 @@ interface Env {
   TOOLHOST_BODY_LIMIT_BYTES?: number;
   TOOLHOST_WATCH_MANIFESTS?: boolean;
   TOOLHOST_DRAIN_TIMEOUT_MS?: number;
+  TOOLHOST_PLUGIN_START_TIMEOUT_MS?: number;
+  TOOLHOST_PLUGIN_STOP_TIMEOUT_MS?: number;
+  TOOLHOST_PLUGIN_HEAP_MB?: number;
+  TOOLHOST_PLUGIN_HANG_GRACE_MS?: number;
+  TOOLHOST_PLUGIN_HEARTBEAT_MS?: number;
+  TOOLHOST_PLUGIN_CRASH_LIMIT?: number;
+  TOOLHOST_PROCESS_SANDBOX?: Settings['pluginRuntime']['processSandbox'];
   TOOLHOST_API_KEYS?: string;
   TOOLHOST_API_KEYS_FILE?: string;
   TOOLHOST_METRICS_PUBLIC?: boolean;
@@ -199,6 +213,15 @@ export function loadSettings(
     bodyLimitBytes: e.TOOLHOST_BODY_LIMIT_BYTES ?? 1_048_576,
     watchManifests: e.TOOLHOST_WATCH_MANIFESTS ?? true,
     drainTimeoutMs: e.TOOLHOST_DRAIN_TIMEOUT_MS ?? 10_000,
+    pluginRuntime: {
+      startTimeoutMs: e.TOOLHOST_PLUGIN_START_TIMEOUT_MS ?? 10_000,
+      stopTimeoutMs: e.TOOLHOST_PLUGIN_STOP_TIMEOUT_MS ?? 5_000,
+      heapMb: e.TOOLHOST_PLUGIN_HEAP_MB ?? 256,
+      hangGraceMs: e.TOOLHOST_PLUGIN_HANG_GRACE_MS ?? 1_000,
+      heartbeatMs: e.TOOLHOST_PLUGIN_HEARTBEAT_MS ?? 250,
+      crashLimit: e.TOOLHOST_PLUGIN_CRASH_LIMIT ?? 5,
+      processSandbox: e.TOOLHOST_PROCESS_SANDBOX ?? 'bwrap',
+    },
     apiKeys: apiKeysOf(e, cwd),
     metricsPublic: e.TOOLHOST_METRICS_PUBLIC ?? false,
     startupTimeoutMs: e.TOOLHOST_STARTUP_TIMEOUT_MS ?? 30_000,

@@ -1,11 +1,10 @@
 import { inject, injectable } from 'tsyringe';
-import type {
-  CacheCapability,
-  PluginContext,
-  StoreCapability,
-  ToolhostPlugin,
-} from '@toolhost/plugin-sdk';
-import { createPluginContext, type Logger } from '@toolhost/plugin-sdk/host';
+import type { CacheCapability, PluginContext, StoreCapability } from '@toolhost/plugin-sdk';
+import {
+  createPluginContext,
+  type Logger,
+  type PluginDescription,
+} from '@toolhost/plugin-sdk/host';
 import { HostError } from '../errors.js';
 import type { Manifest } from '../manifests/Manifest.js';
 import { PLUGIN, ROOT } from './tokens.js';
@@ -29,7 +28,7 @@ export class PluginContextFactory {
   /**
    * @throws ToolhostError `TOOLHOST_ERR_CONFIG_INVALID`, HostError `TOOLHOST_ERR_SECRET_MISSING`.
    */
-  create(plugin: ToolhostPlugin): PluginContext {
+  create(plugin: Pick<PluginDescription, 'name' | 'configSchema'>): PluginContext {
     const { manifest } = this;
     return createPluginContext(plugin, {
       ...(manifest.config && { config: manifest.config }),

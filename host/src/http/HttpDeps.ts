@@ -24,6 +24,8 @@ export interface HttpDeps {
   keys: KeyRing;
   tools: {
     list(): Promise<ToolDescription[]>;
+    /** Plugins that failed (to load, or for crashing), with why; listed beside the tools. */
+    failed?(): PluginStatus[];
     /** A registered tool's annotations; null when no such tool is registered. */
     annotations(name: string): ToolAnnotations | null;
   };

@@ -12,10 +12,10 @@ beforeEach(async () => {
 afterEach(() => app.close());
 
 describe('tool routes', () => {
-  it('GET /v1/tools lists the registered tools', async () => {
+  it('GET /v1/tools lists the registered tools, and the failed plugins with why', async () => {
     const res = await app.fetch('/v1/tools');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ tools: [TOOL] });
+    expect(await res.json()).toEqual({ tools: [TOOL], failed: [] });
   });
 
   it('invoke passes input, request id and session id through and answers the ToolResult', async () => {

@@ -40,7 +40,7 @@ function mayNotCall(key: string, tool: string): HttpProblem {
 
 /**
  * `GET /v1/tools` (scope `tools` or `admin`; a restricted key sees only the tools it may
- * call) and `POST /v1/tools/:tool/invoke` (scope `tools`, within the key's tool filter; 200
+ * call; `failed` lists the plugins that failed, with why, to keys that see every tool) and `POST /v1/tools/:tool/invoke` (scope `tools`, within the key's tool filter; 200
  * with the ToolResult, whatever its success). An `X-Session-Id` must name a session of the
  * caller's or a new one, which it then owns; another key's answers 404 like a missing one.
  */
@@ -53,7 +53,11 @@ export function toolRoutes(
     const principal = principalOf(ctx);
     const tools = await deps.tools.list();
     const everything = principal.scopes.has('admin') || principal.tools.unrestricted;
-    ctx.body = { tools: everything ? tools : tools.filter((tool) => principal.tools.allows(tool)) };
+    ctx.body = {
+      tools: everything ? tools : tools.filter((tool) => principal.tools.allows(tool)),
+      // Why plugins are not served: for keys that may see every tool only.
+      failed: everything ? (deps.tools.failed?.() ?? []) : [],
+    };
   });
   router.post('/v1/tools/:tool/invoke', requireScope(deps.keys, ['tools']), async (ctx) => {
     const principal = principalOf(ctx);

@@ -12,6 +12,7 @@ export class Deadline {
   settled = false;
   expired = false;
   #controller: AbortController | null = null;
+  #listeners: Array<(reason: Error) => void> | null = null;
 
   constructor(
     readonly expiresAt: number,
@@ -28,10 +29,20 @@ export class Deadline {
     return this.#controller.signal;
   }
 
+  /** Runs `listener` when the deadline expires (at once if it has); never once it settled in time. */
+  onExpired(listener: (reason: Error) => void): void {
+    if (this.expired) listener(this.#reason());
+    else if (!this.settled) (this.#listeners ??= []).push(listener);
+  }
+
   expire(): void {
     this.expired = true;
     this.settled = true;
-    this.#controller?.abort(this.#reason());
+    const reason = this.#reason();
+    this.#controller?.abort(reason);
+    const listeners = this.#listeners;
+    this.#listeners = null;
+    if (listeners) for (const listener of listeners) listener(reason);
     this.onExpire();
   }
 
@@ -68,6 +79,14 @@ export class DeadlineQueue {
       this.#referenced = true;
     }
     return deadline;
+  }
+
+  /**
+   * Whether the deadline passed without its timer firing: a tool that blocked the thread
+   * past it kept the timer from running, and its answer is too late to count.
+   */
+  overdue(deadline: Deadline): boolean {
+    return !deadline.settled && this.clock.now() >= deadline.expiresAt;
   }
 
   /** The call finished in time: its deadline will not fire. */

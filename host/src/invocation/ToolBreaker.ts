@@ -12,13 +12,17 @@ import type { ResolvedPolicy } from './ResolvedPolicy.js';
 import type { CircuitStateName } from './ToolInvoker.js';
 
 /**
- * Failures that say the tool or what it depends on is unwell, whoever calls it. Everything
- * else is about one call: bad input, a missing record, a refused grant, bad output, and
- * `internal`, which one odd input can cause (a NUL the database refuses); counting those
- * would let one caller switch a tool off for everyone. When the sandbox adds `crashed`
- * (a runtime that died mid-call), it belongs here.
+ * Failures that say the tool or what it depends on is unwell, whoever calls it: a timeout,
+ * a failing upstream, a runtime that died mid-call (`crashed`). Everything else is about one
+ * call: bad input, a missing record, a refused grant, bad output, and `internal`, which one
+ * odd input can cause (a NUL the database refuses); counting those would let one caller
+ * switch a tool off for everyone.
  */
-const BREAKER_FAILURES: ReadonlySet<ToolErrorCode> = new Set(['timeout', 'upstream_error']);
+const BREAKER_FAILURES: ReadonlySet<ToolErrorCode> = new Set([
+  'timeout',
+  'upstream_error',
+  'crashed',
+]);
 
 export function isBreakerFailure(result: unknown): boolean {
   const code = (result as ToolResult).errorCode;

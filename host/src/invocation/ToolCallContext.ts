@@ -1,6 +1,6 @@
-import type { CallContext } from '@toolhost/plugin-sdk';
 import type { Logger } from '@toolhost/plugin-sdk/host';
 import type winston from 'winston';
+import type { CancellableCall } from './CancellableCall.js';
 import { neverAborted, type Deadline } from './DeadlineQueue.js';
 import type { PendingCall } from './Policy.js';
 
@@ -9,7 +9,7 @@ import type { PendingCall } from './Policy.js';
  * logger are made on first use: most tools read neither, and both cost more than the
  * rest of the call.
  */
-export class ToolCallContext implements CallContext {
+export class ToolCallContext implements CancellableCall {
   readonly requestId: string;
   readonly sessionId: string | null;
   readonly attempt: number;
@@ -29,6 +29,10 @@ export class ToolCallContext implements CallContext {
 
   get signal(): AbortSignal {
     return this.#deadline?.signal ?? neverAborted;
+  }
+
+  onCancel(listener: (reason: Error) => void): void {
+    this.#deadline?.onExpired(listener);
   }
 
   get logger(): Logger {

@@ -4,8 +4,8 @@ import type { Policy } from './Policy.js';
 import type { ToolBreaker } from './ToolBreaker.js';
 
 /**
- * Runs calls through the tool's circuit breaker. Only `timeout` and `upstream_error` count
- * as failures (see ToolBreaker); while the circuit is open calls answer `circuit_open`
+ * Runs calls through the tool's circuit breaker. Only `timeout`, `upstream_error` and
+ * `crashed` count as failures (see ToolBreaker); while the circuit is open calls answer `circuit_open`
  * without reaching the tool.
  */
 export function breakerPolicy(breaker: ToolBreaker, consecutiveFailures: number): Policy {

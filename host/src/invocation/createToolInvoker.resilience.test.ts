@@ -1,5 +1,7 @@
 import { fail, ok, ToolError, type CallContext } from '@toolhost/plugin-sdk';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { isCancellableCall } from './CancellableCall.js';
+import { RuntimeFault } from './RuntimeFault.js';
 import { invokerFixture, testTool, type InvokerFixture } from './testing/invokerFixture.js';
 
 const ids = { requestId: 'req-1', sessionId: 'sess-1' };
@@ -158,6 +160,22 @@ describe('circuit breaker', () => {
     expect(refused.result).toMatchObject({ success: false, errorCode: 'circuit_open' });
     expect(refused.record.attempts).toBe(0);
     expect(calls).toBe(3);
+  });
+
+  it('counts crashes of the runtime as failures', async () => {
+    fx.add(
+      testTool(
+        'billing.invoice',
+        () => {
+          throw new RuntimeFault('crashed', "Plugin 'billing' ended: exit 3");
+        },
+        { policy: { circuitBreaker: breaker } },
+      ),
+    );
+
+    for (let i = 0; i < 3; i++) await fx.invoker.invoke('billing.invoice', {}, ids);
+
+    expect(fx.invoker.circuitState('billing.invoice')).toBe('open');
   });
 
   it('half-opens after halfOpenAfterMs and closes when the probe succeeds', async () => {
@@ -341,6 +359,54 @@ describe('timeout', () => {
     await vi.advanceTimersByTimeAsync(10_000);
 
     expect(signal?.aborted).toBe(false);
+  });
+
+  it('answers timeout when the tool blocked the thread past its deadline and then succeeded', async () => {
+    // A tool stuck in synchronous code keeps the deadline's timer from firing; the clock
+    // still moves. This clock jumps as such a tool would see it.
+    let blockedMs = 0;
+    const clock = { now: () => performance.now() + blockedMs };
+    const blocking = invokerFixture({ clock });
+    blocking.add(
+      testTool(
+        'rag.search',
+        async () => {
+          blockedMs += 2_500;
+          return ok({ late: true });
+        },
+        { policy: { timeoutMs: 2_000 } },
+      ),
+    );
+
+    const { result } = await blocking.invoker.invoke('rag.search', {}, ids);
+
+    expect(result).toMatchObject({ success: false, errorCode: 'timeout' });
+    await blocking.tracing.shutdown();
+  });
+
+  it('tells a runtime of the deadline through onCancel, without an AbortSignal', async () => {
+    const reasons: string[] = [];
+    const tool = testTool('rag.search', () => new Promise(() => {}), {
+      policy: { timeoutMs: 1_000 },
+    });
+    const fast = testTool('rag.fast', async () => ok({}), { policy: { timeoutMs: 1_000 } });
+    for (const t of [tool, fast]) {
+      const invoke = t.runtime.invoke.bind(t.runtime);
+      (t.runtime as { invoke: typeof invoke }).invoke = (name, input, call) => {
+        if (isCancellableCall(call))
+          call.onCancel((reason) => reasons.push(`${t.name}: ${reason.name}`));
+        return invoke(name, input, call);
+      };
+      fx.add(t);
+    }
+
+    const pending = fx.invoker.invoke('rag.search', {}, ids);
+    expect((await fx.invoker.invoke('rag.fast', {}, ids)).result.success).toBe(true);
+    await vi.advanceTimersByTimeAsync(1_000);
+
+    expect((await pending).result.errorCode).toBe('timeout');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(reasons).toEqual(['rag.search: TimeoutError']);
   });
 
   it('serves every call of one timeout with a single timer', async () => {

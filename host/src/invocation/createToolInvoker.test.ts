@@ -3,6 +3,7 @@ import { fail, ok, ToolError } from '@toolhost/plugin-sdk';
 import winston from 'winston';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCapturingLogger } from '../../../test/support/capturingLogger.js';
+import { RuntimeFault } from './RuntimeFault.js';
 import { invokerFixture, testTool, type InvokerFixture } from './testing/invokerFixture.js';
 import { createToolInvoker } from './createToolInvoker.js';
 
@@ -55,10 +56,10 @@ describe('failures become ToolResults', () => {
     expect(result).toEqual(fail('origin http://evil.test is not granted', 'permission_denied'));
   });
 
-  it('turns any other thrown value into internal', async () => {
+  it('answers any other thrown value as internal with a generic message, and logs its own', async () => {
     fx.add(
       testTool('crm.lookup', () => {
-        throw new TypeError("Cannot read properties of undefined (reading 'id')");
+        throw new TypeError('connect ECONNREFUSED 10.0.0.7:5432 (user crm_admin)');
       }),
     );
     fx.add(
@@ -68,11 +69,34 @@ describe('failures become ToolResults', () => {
     );
 
     expect((await fx.invoker.invoke('crm.lookup', {}, ids)).result).toEqual(
-      fail("Cannot read properties of undefined (reading 'id')", 'internal'),
+      fail("Tool 'crm.lookup' failed with an internal error", 'internal'),
     );
     expect((await fx.invoker.invoke('crm.other', {}, ids)).result).toEqual(
-      fail('a string', 'internal'),
+      fail("Tool 'crm.other' failed with an internal error", 'internal'),
     );
+    expect(fx.lines.filter((l) => l.message === 'tool threw')).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        tool_name: 'crm.lookup',
+        request_id: ids.requestId,
+        error_name: 'TypeError',
+        error: 'connect ECONNREFUSED 10.0.0.7:5432 (user crm_admin)',
+      }),
+      expect.objectContaining({ tool_name: 'crm.other', error: 'a string' }),
+    ]);
+  });
+
+  it('keeps the code and the message of a RuntimeFault: the host wrote it', async () => {
+    fx.add(
+      testTool('crm.lookup', () => {
+        throw new RuntimeFault('crashed', "Plugin 'crm' ended: its worker ran out of memory");
+      }),
+    );
+
+    expect((await fx.invoker.invoke('crm.lookup', {}, ids)).result).toEqual(
+      fail("Plugin 'crm' ended: its worker ran out of memory", 'crashed'),
+    );
+    expect(fx.lines.some((l) => l.message === 'tool threw')).toBe(false);
   });
 
   it('answers not_found for a tool that is not registered, without a single attempt', async () => {
@@ -96,7 +120,7 @@ describe('failures become ToolResults', () => {
     });
 
     expect((await fx.invoker.invoke('crm.lookup', {}, ids)).result).toEqual(
-      fail('runtime is broken', 'internal'),
+      fail("Tool 'crm.lookup' failed with an internal error", 'internal'),
     );
     expect((await broken.invoker.invoke('crm.lookup', {}, ids)).result).toEqual(
       fail('registry is broken', 'internal'),

@@ -54,5 +54,8 @@ export function createToolPipeline(tool: RegisteredTool, deps: ToolPipelineDeps)
     policies.push(retryPolicy(policy.retry, deps.random));
   }
   policies.push(deadlinePolicy(deps.deadlines(policy.timeoutMs), policy.timeoutMs));
-  return { run: compose(policies, validateOutput(validators, reachTool(deps.logger))), breaker };
+  return {
+    run: compose(policies, validateOutput(validators, reachTool(deps.logger), deps.logger)),
+    breaker,
+  };
 }

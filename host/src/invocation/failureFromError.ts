@@ -1,5 +1,6 @@
 import { fail, isToolError, type ToolResult } from '@toolhost/plugin-sdk';
 import { isToolErrorCode } from '@toolhost/plugin-sdk/host';
+import { isRuntimeFault } from './RuntimeFault.js';
 
 function messageOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -9,13 +10,15 @@ function messageOf(error: unknown): string {
 /**
  * What a thrown value means as a ToolResult: a ToolError (from any copy of the SDK) keeps
  * its code (a capability the manifest does not grant throws one with `permission_denied`),
- * a TimeoutError is `timeout`, anything else is `internal`.
+ * a RuntimeFault its code (`crashed`, `timeout`), a TimeoutError is `timeout`, anything
+ * else is `internal`.
  */
 export function failureFromError(error: unknown): ToolResult {
   if (isToolError(error)) {
     const code = isToolErrorCode(error.toolErrorCode) ? error.toolErrorCode : 'internal';
     return fail(messageOf(error), code);
   }
+  if (isRuntimeFault(error)) return fail(messageOf(error), error.code);
   if (error instanceof Error && error.name === 'TimeoutError') {
     return fail(messageOf(error), 'timeout');
   }

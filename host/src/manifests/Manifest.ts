@@ -38,6 +38,14 @@ export interface CallPolicy {
   bulkhead?: BulkheadPolicy;
 }
 
+/** Per-plugin overrides of the host's plugin runtime settings. */
+export interface RuntimeLimits {
+  /** JS heap of its worker or process, in MB. */
+  heapMb?: number;
+  startTimeoutMs?: number;
+  stopTimeoutMs?: number;
+}
+
 /** What the manifest grants the plugin: the SDK's rule, shared by the host and the harness. */
 export type ManifestPermissions = PluginPermissions;
 
@@ -51,4 +59,5 @@ export interface Manifest {
   secrets?: Record<string, { env: string }>;
   permissions?: ManifestPermissions;
   policy?: CallPolicy;
+  limits?: RuntimeLimits;
 }

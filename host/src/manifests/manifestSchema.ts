@@ -85,5 +85,14 @@ export const manifestSchema = {
         },
       },
     },
+    limits: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        heapMb: { type: 'integer', minimum: 16, maximum: 16384 },
+        startTimeoutMs: { type: 'integer', minimum: 1, maximum: 600000 },
+        stopTimeoutMs: { type: 'integer', minimum: 1, maximum: 600000 },
+      },
+    },
   },
 } as const;

@@ -38,6 +38,8 @@ export class PluginManager implements PluginAdmin {
   readonly #options: PluginManagerOptions;
   readonly #known = new Map<string, Known>();
   readonly #edits = new KeyedMutex();
+  /** The latest change dispatched per plugin, until it took effect. */
+  readonly #applying = new Map<string, Promise<void>>();
   #running: Promise<void> | null = null;
   #again = false;
   #watcher: FSWatcher | null = null;
@@ -48,8 +50,18 @@ export class PluginManager implements PluginAdmin {
     this.#options = options;
   }
 
-  /** Applies the manifests dir as it is now; concurrent calls coalesce. */
-  sync(): Promise<void> {
+  /**
+   * Applies the manifests dir as it is now and resolves once every change it found took
+   * effect (start-up waits for it). Each plugin's change runs in that plugin's own queue, so
+   * a slow start (bounded by its start timeout) holds up no other plugin.
+   */
+  async sync(): Promise<void> {
+    await this.#scan();
+    await Promise.all(this.#applying.values());
+  }
+
+  /** Reads the manifests dir and dispatches what changed; concurrent scans coalesce. */
+  #scan(): Promise<void> {
     if (this.#running) {
       this.#again = true;
       return this.#running;
@@ -65,19 +77,41 @@ export class PluginManager implements PluginAdmin {
     return this.#running;
   }
 
+  /** Scans, then waits for the change of one plugin only (an admin action on it). */
+  async #syncPlugin(name: string): Promise<void> {
+    await this.#scan();
+    await this.#applying.get(name);
+  }
+
+  #track(name: string, change: Promise<unknown>): void {
+    const done = change.then(
+      () => undefined,
+      (error: unknown) => {
+        this.#options.logger.error('plugin change failed', {
+          plugin: name,
+          error: (error as Error).message,
+        });
+      },
+    );
+    this.#applying.set(name, done);
+    void done.finally(() => {
+      if (this.#applying.get(name) === done) this.#applying.delete(name);
+    });
+  }
+
   /** Watches the manifests dir (and rescans every pollIntervalMs as a fallback). */
   async watch(): Promise<void> {
     const { manifestsDir } = this.#options.settings;
     await mkdir(manifestsDir, { recursive: true });
     const schedule = () => {
       clearTimeout(this.#debounce);
-      this.#debounce = setTimeout(() => void this.#syncLogged(), 15);
+      this.#debounce = setTimeout(() => void this.#scanLogged(), 15);
     };
     this.#watcher = watch(manifestsDir, schedule);
     this.#watcher.on('error', (error) =>
       this.#options.logger.warn('manifest watcher failed', { error: error.message }),
     );
-    this.#poll = setInterval(() => void this.#syncLogged(), this.#options.pollIntervalMs ?? 1_000);
+    this.#poll = setInterval(() => void this.#scanLogged(), this.#options.pollIntervalMs ?? 1_000);
     this.#poll.unref();
   }
 
@@ -86,6 +120,7 @@ export class PluginManager implements PluginAdmin {
     clearTimeout(this.#debounce);
     clearInterval(this.#poll);
     await this.#running;
+    await Promise.all(this.#applying.values());
   }
 
   list(): PluginStatus[] {
@@ -109,7 +144,7 @@ export class PluginManager implements PluginAdmin {
     return this.#edits.run(name, async () => {
       this.#require(name);
       this.#known.delete(name);
-      await this.sync();
+      await this.#syncPlugin(name);
       const refusal = this.#known.get(name)?.refusal ?? refusalOf(this.#options.registry, name);
       if (refusal) throw refusal;
       return this.#options.registry.status(name);
@@ -120,14 +155,14 @@ export class PluginManager implements PluginAdmin {
     return this.#edits.run(name, async () => {
       const { file } = this.#require(name);
       const undo = await writeManifestEnabled(file, enabled);
-      await this.sync();
+      await this.#syncPlugin(name);
       const { registry } = this.#options;
       if (enabled) {
         const refusal = this.#refusalOfEnable(name);
         if (refusal === null) return registry.status(name);
         if (undo) {
           await undo();
-          await this.sync();
+          await this.#syncPlugin(name);
         }
         throw refusal;
       }
@@ -158,9 +193,9 @@ export class PluginManager implements PluginAdmin {
     return known;
   }
 
-  async #syncLogged(): Promise<void> {
+  async #scanLogged(): Promise<void> {
     try {
-      await this.sync();
+      await this.#scan();
     } catch (error) {
       this.#options.logger.error('manifest sync failed', { error: (error as Error).message });
     }
@@ -171,14 +206,16 @@ export class PluginManager implements PluginAdmin {
     const seen = new Set(entries.map((e) => e.name));
     const changed = entries.filter((e) => this.#known.get(e.name)?.hash !== e.hash);
     const removed = [...this.#known.keys()].filter((name) => !seen.has(name));
-    await Promise.all([
-      ...changed.map((entry) => this.#apply(entry)),
-      ...removed.map(async (name) => {
-        this.#known.delete(name);
-        await this.#options.registry.unregister(name);
-        this.#options.logger.info('plugin manifest removed', { plugin: name });
-      }),
-    ]);
+    for (const entry of changed) this.#track(entry.name, this.#apply(entry));
+    for (const name of removed) {
+      this.#known.delete(name);
+      this.#track(
+        name,
+        this.#options.registry.unregister(name).then(() => {
+          this.#options.logger.info('plugin manifest removed', { plugin: name });
+        }),
+      );
+    }
   }
 
   async #apply(entry: ManifestEntry): Promise<void> {
@@ -197,7 +234,7 @@ export class PluginManager implements PluginAdmin {
     const { manifest } = entry;
     const status = await registry.replace(
       manifest.name,
-      () => load(manifest),
+      (signal) => load(manifest, signal),
       registrationOf(manifest, entry.file, settings.pluginFlags),
     );
     logger.info('plugin manifest applied', {

@@ -1,6 +1,7 @@
 import type { JsonSchema, ToolAnnotations } from '@toolhost/plugin-sdk/host';
 import type { CircuitStateName } from '../invocation/ToolInvoker.js';
 import type { Isolation } from '../manifests/Manifest.js';
+import type { RuntimeReport } from './PluginRuntime.js';
 
 export type PluginState = 'loading' | 'enabled' | 'disabled' | 'failed' | 'draining';
 
@@ -11,10 +12,13 @@ export interface PluginStatus {
   /** The manifest file it came from; null for built-ins wired in legacy mode. */
   manifestFile: string | null;
   version: string | null;
+  /** The isolation actually running; the manifest's while nothing runs. */
   isolation: Isolation;
   tools: string[];
-  /** Why it failed to load, or why its manifest is refused. */
+  /** Why it failed to load or was stopped for crashing, or why its manifest is refused. */
   error: string | null;
+  /** How its running version runs (sandbox, restarts, last fault); null while none runs. */
+  runtime: RuntimeReport | null;
   updatedAt: string;
 }
 
@@ -26,6 +30,8 @@ export interface ToolDescription {
   outputSchema: JsonSchema | null;
   annotations: ToolAnnotations;
   isolation: Isolation;
+  /** The confinement of a `process` plugin in force (`bwrap`, or `permission`); else null. */
+  sandbox: string | null;
   state: { enabled: boolean; healthy: boolean; circuit: CircuitStateName };
 }
 

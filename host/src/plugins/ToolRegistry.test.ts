@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BaseTool, definePlugin, ok, type ToolResult } from '@toolhost/plugin-sdk';
 import { createCapturingLogger } from '../../../test/support/capturingLogger.js';
 import { InlineRuntime } from './InlineRuntime.js';
@@ -24,7 +24,7 @@ function factory(name: string, seen: string[] = [], version = '1.0.0'): PluginFa
     seen.push(name);
     const runtime = new InlineRuntime(plugin, { pluginName: name } as never);
     await runtime.start();
-    return { plugin, runtime, isolation: 'inline', policy: {}, version };
+    return { description: plugin, runtime, isolation: 'inline', policy: {}, version };
   };
 }
 
@@ -141,6 +141,61 @@ describe('ToolRegistry', () => {
       error: null,
     });
     await expect(v1?.runtime.health()).resolves.toEqual({ healthy: false });
+  });
+
+  it('a disable gives up a start still in progress instead of waiting for it', async () => {
+    const { registry } = newRegistry();
+    let seen: AbortSignal | null = null;
+    registry.register(
+      'slow',
+      (signal) =>
+        new Promise((_resolve, reject) => {
+          seen = signal;
+          signal.addEventListener('abort', () => reject(signal.reason as Error));
+        }),
+      on,
+    );
+    const starting = registry.enable('slow');
+    await vi.waitFor(() => expect(registry.status('slow').state).toBe('loading'));
+
+    await expect(registry.disable('slow')).resolves.toMatchObject({
+      state: 'disabled',
+      error: null,
+    });
+    await starting;
+    expect(seen!.aborted).toBe(true);
+  });
+
+  it('a runtime that gives up fails its plugin with the reason and stops serving its tools', async () => {
+    const { registry } = newRegistry();
+    let giveUp!: (error: Error) => void;
+    const plugin = definePlugin({
+      name: 'alpha',
+      tools: { count: { description: 'counts', inputSchema: { type: 'object' } } },
+      create: (ctx) => new Counter(ctx),
+    });
+    registry.register(
+      'alpha',
+      async () => {
+        const runtime = new InlineRuntime(plugin, { pluginName: 'alpha' } as never);
+        runtime.onFailure = (listener: (error: Error) => void) => void (giveUp = listener);
+        await runtime.start();
+        return { description: plugin, runtime, isolation: 'inline', policy: {}, version: '1.0.0' };
+      },
+      on,
+    );
+    await registry.createTools();
+
+    giveUp(new Error('crashed 5 times within 60 s'));
+
+    await vi.waitFor(() => expect(registry.status('alpha').state).toBe('failed'));
+    expect(registry.status('alpha')).toMatchObject({
+      state: 'failed',
+      error: 'crashed 5 times within 60 s',
+      runtime: null,
+    });
+    expect(registry.has('alpha.count')).toBe(false);
+    await expect(registry.enable('alpha')).resolves.toMatchObject({ state: 'enabled' });
   });
 
   it('unknown plugins are refused with a coded error', async () => {

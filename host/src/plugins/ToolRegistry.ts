@@ -1,5 +1,5 @@
 import type { Logger } from 'winston';
-import type { ToolhostPlugin } from '@toolhost/plugin-sdk';
+import type { PluginDescription } from '@toolhost/plugin-sdk/host';
 import { HostError } from '../errors.js';
 import type { RegisteredTool } from '../invocation/RegisteredTool.js';
 import type { CallPolicy, Isolation } from '../manifests/Manifest.js';
@@ -11,7 +11,8 @@ export type ServedTool = RegisteredTool<PluginRuntime>;
 
 /** A plugin whose runtime has started and whose tools can be served. */
 export interface StartedPlugin {
-  plugin: ToolhostPlugin;
+  /** Its name and tools: the plugin itself when inline, its runtime's answer otherwise. */
+  description: PluginDescription;
   runtime: PluginRuntime;
   isolation: Isolation;
   /** The manifest's `policy` as written; the call wrapper resolves its defaults. */
@@ -19,8 +20,11 @@ export interface StartedPlugin {
   version: string | null;
 }
 
-/** Loads and starts one version of a plugin (it closes over what it needs to). */
-export type PluginFactory = () => Promise<StartedPlugin>;
+/**
+ * Loads and starts one version of a plugin (it closes over what it needs to). `signal`
+ * aborts when the registry gives up on the start (a disable or a newer version came).
+ */
+export type PluginFactory = (signal: AbortSignal) => Promise<StartedPlugin>;
 
 export interface PluginRegistration {
   /** Whether it should run, after any ENABLE_* override. */
@@ -43,6 +47,8 @@ interface Entry {
   tools: ServedTool[];
   updatedAt: Date;
   queue: Promise<unknown>;
+  /** Aborts the start in progress, if any. */
+  starting: AbortController | null;
 }
 
 /** A plugin's new status after an operation; `status` is null once the plugin is forgotten. */
@@ -91,6 +97,7 @@ export class ToolRegistry {
       tools: [],
       updatedAt: this.#now(),
       queue: Promise.resolve(),
+      starting: null,
     });
     if (factory === null) this.#entry(name).state = 'failed';
     this.#changed(name);
@@ -138,14 +145,16 @@ export class ToolRegistry {
 
   status(name: string): PluginStatus {
     const entry = this.#entry(name);
+    const report = entry.started?.runtime.report ?? null;
     return {
       name,
       state: entry.state,
       manifestFile: entry.registration.manifestFile,
       version: entry.started?.version ?? null,
-      isolation: entry.registration.isolation,
+      isolation: report?.isolation ?? entry.registration.isolation,
       tools: entry.tools.map((t) => t.name),
       error: entry.error,
+      runtime: report,
       updatedAt: entry.updatedAt.toISOString(),
     };
   }
@@ -177,6 +186,7 @@ export class ToolRegistry {
 
   /** Stops serving the plugin's tools, drains its in-flight calls, runs `cleanup()`. */
   disable(name: string): Promise<PluginStatus> {
+    this.#giveUpStarting(name);
     return this.#serial(name, async (entry) => {
       entry.registration = { ...entry.registration, enabled: false };
       await this.#stop(entry);
@@ -200,6 +210,7 @@ export class ToolRegistry {
         ? this.enable(name)
         : Promise.resolve(this.status(name));
     }
+    if (factory !== null) this.#giveUpStarting(name);
     return this.#serial(name, async (entry) => {
       if (factory === null) {
         // A refused manifest: keep whatever runs, report why the new one is not used.
@@ -250,6 +261,13 @@ export class ToolRegistry {
     }
   }
 
+  /** A start still running for a version nobody wants any more is abandoned, not awaited. */
+  #giveUpStarting(name: string): void {
+    this.#entries
+      .get(name)
+      ?.starting?.abort(new Error(`the start of plugin '${name}' was superseded`));
+  }
+
   #entry(name: string): Entry {
     const entry = this.#entries.get(name);
     if (!entry) throw new HostError('TOOLHOST_ERR_PLUGIN_UNKNOWN', { plugin: name });
@@ -273,19 +291,28 @@ export class ToolRegistry {
   async #start(entry: Entry, previous: StartedPlugin | null): Promise<void> {
     if (entry.factory === null) return;
     if (previous === null) entry.state = 'loading';
+    const starting = new AbortController();
+    entry.starting = starting;
     let started: StartedPlugin;
     try {
-      started = await entry.factory();
+      started = await entry.factory(starting.signal);
     } catch (error) {
+      if (starting.signal.aborted) {
+        this.#logger.info('plugin start abandoned', { plugin: entry.name });
+        if (previous === null) entry.state = 'disabled';
+        return;
+      }
       const message = error instanceof Error ? error.message : String(error);
       entry.error = previous ? `${message} (still serving the previous version)` : message;
       entry.failure = error;
       if (previous === null) entry.state = 'failed';
       this.#logger.error('plugin failed to start', { plugin: entry.name, error: message });
       return;
+    } finally {
+      if (entry.starting === starting) entry.starting = null;
     }
     const oldTools = entry.tools;
-    entry.tools = Object.entries(started.plugin.tools).map(([toolName, spec]) => ({
+    entry.tools = Object.entries(started.description.tools).map(([toolName, spec]) => ({
       name: `${entry.name}.${toolName}`,
       pluginName: entry.name,
       toolName,
@@ -300,12 +327,34 @@ export class ToolRegistry {
     entry.state = 'enabled';
     entry.error = null;
     entry.failure = null;
+    started.runtime.onFailure((failure) => void this.#failed(entry.name, started, failure));
     this.#logger.info('plugin enabled', {
       plugin: entry.name,
       tools: entry.tools.length,
       version: started.version,
+      isolation: started.isolation,
     });
-    if (previous) await previous.runtime.stop(this.#drainTimeoutMs);
+    if (previous) {
+      try {
+        await previous.runtime.stop(this.#drainTimeoutMs);
+      } catch (error) {
+        this.#logger.warn('plugin cleanup failed', {
+          plugin: entry.name,
+          error: (error as Error).message,
+        });
+      }
+    }
+  }
+
+  /** Its runtime gave up (repeated crashes): the plugin is failed until reloaded. */
+  #failed(name: string, started: StartedPlugin, failure: Error): Promise<PluginStatus> {
+    return this.#serial(name, async (entry) => {
+      if (entry.started !== started) return;
+      await this.#stop(entry);
+      entry.state = 'failed';
+      entry.error = failure.message;
+      entry.failure = failure;
+    });
   }
 
   async #stop(entry: Entry): Promise<void> {

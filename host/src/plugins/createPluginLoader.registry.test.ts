@@ -4,8 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { container } from 'tsyringe';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createCapturingLogger } from '../../../test/support/capturingLogger.js';
+import { describeWithProcessSandbox } from '../../../test/support/processSandbox.js';
+import { loadSettings } from '../config/loadSettings.js';
+import { createMemoryCacheBackend } from '../cache/createMemoryCacheBackend.js';
+import { createRootContainer } from '../container/createRootContainer.js';
+import { openDatabase } from '../db/openDatabase.js';
 import type { Manifest, PackageSource } from '../manifests/Manifest.js';
 import { createPluginLoader } from './createPluginLoader.js';
+
+const runtime = loadSettings({}).pluginRuntime;
 
 const scratch: string[] = [];
 afterAll(() => {
@@ -50,6 +58,7 @@ describe('the loader and registry packages', () => {
     const load = createPluginLoader({
       pluginsDir: dir,
       container,
+      runtime,
       installed: {
         verify: async (plugin, source) => {
           checked.push([plugin, source]);
@@ -64,23 +73,35 @@ describe('the loader and registry packages', () => {
 
   it('refuses a registry package when it has no check to run', async () => {
     const { dir, marker } = pluginsDir();
-    const load = createPluginLoader({ pluginsDir: dir, container });
+    const load = createPluginLoader({ pluginsDir: dir, container, runtime });
     await expect(load(manifest('inline'))).rejects.toThrow(
       'registry packages cannot be verified by this loader',
     );
     expect(existsSync(marker)).toBe(false);
   });
+});
 
-  it('refuses an isolation it cannot give before any of the code is imported', async () => {
+describeWithProcessSandbox('the loader and registry packages in process isolation', () => {
+  it('imports a process plugin only in its sandbox: its top-level code runs there, where its write is refused', async () => {
     const { dir, marker } = pluginsDir();
+    const database = await openDatabase(`sqlite:${join(dir, 'db.sqlite')}`);
     const load = createPluginLoader({
       pluginsDir: dir,
-      container,
+      container: createRootContainer({
+        logger: createCapturingLogger().logger,
+        database,
+        cache: createMemoryCacheBackend(),
+      }),
+      runtime,
       installed: { verify: async () => undefined },
     });
-    await expect(load(manifest('process'))).rejects.toThrow(
-      "isolation 'process' is not available in this host yet",
-    );
-    expect(existsSync(marker)).toBe(false);
+    try {
+      await expect(load(manifest('process'))).rejects.toThrow(
+        'Access to this API has been restricted',
+      );
+      expect(existsSync(marker)).toBe(false);
+    } finally {
+      await database.close();
+    }
   });
 });

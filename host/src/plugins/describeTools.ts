@@ -43,7 +43,8 @@ export async function describeTools(
           inputSchema: tool.spec.inputSchema,
           outputSchema: tool.spec.outputSchema ?? null,
           annotations: tool.spec.annotations ?? {},
-          isolation: tool.isolation,
+          isolation: tool.runtime.report.isolation,
+          sandbox: tool.runtime.report.sandbox,
           state: {
             enabled: enabled.has(tool.pluginName),
             healthy: await healthy,

@@ -34,7 +34,7 @@ export async function startPlugins(options: StartPluginsOptions): Promise<Runnin
     for (const manifest of BUILTIN_PLUGINS) {
       registry.register(
         manifest.name,
-        () => load(manifest),
+        (signal) => load(manifest, signal),
         registrationOf(manifest, null, settings.pluginFlags),
       );
     }

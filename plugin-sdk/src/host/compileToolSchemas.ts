@@ -1,5 +1,5 @@
 import { Ajv, type Options, type ValidateFunction } from 'ajv';
-import type { JsonSchema, ToolhostPlugin } from '../definePlugin.js';
+import type { JsonSchema, PluginDescription } from '../definePlugin.js';
 import { ToolhostError } from '../errors.js';
 
 /**
@@ -26,7 +26,7 @@ export interface CompiledToolSchemas {
  */
 export function compilePluginSchema(
   ajv: Ajv,
-  plugin: ToolhostPlugin,
+  plugin: Pick<PluginDescription, 'name'>,
   schema: JsonSchema,
   what: string,
 ): ValidateFunction {
@@ -47,7 +47,7 @@ export function compilePluginSchema(
  * not compile or uses a keyword JSON Schema does not know.
  */
 export function compileToolSchemas(
-  plugin: ToolhostPlugin,
+  plugin: Pick<PluginDescription, 'name' | 'tools'>,
   ajv: Ajv = new Ajv(PLUGIN_SCHEMA_OPTIONS),
 ): Map<string, CompiledToolSchemas> {
   const compiled = new Map<string, CompiledToolSchemas>();

@@ -1,5 +1,5 @@
 import { Ajv } from 'ajv';
-import type { ToolhostPlugin } from '../definePlugin.js';
+import type { PluginDescription } from '../definePlugin.js';
 import { ToolError, ToolhostError } from '../errors.js';
 import type {
   CacheCapability,
@@ -56,7 +56,7 @@ const notGranted = (plugin: string, what: string) => async (): Promise<never> =>
  * `TOOLHOST_ERR_PLUGIN_INVALID` when the configSchema itself does not compile.
  */
 export function resolvePluginConfig(
-  plugin: ToolhostPlugin,
+  plugin: Pick<PluginDescription, 'name' | 'configSchema'>,
   config: JsonObject = {},
 ): Readonly<JsonObject> {
   const ajv = new Ajv({ ...PLUGIN_SCHEMA_OPTIONS, useDefaults: true });
@@ -83,7 +83,7 @@ export function resolvePluginConfig(
  * @throws ToolhostError `TOOLHOST_ERR_CONFIG_INVALID` / `TOOLHOST_ERR_PLUGIN_INVALID` (see resolvePluginConfig).
  */
 export function createPluginContext(
-  plugin: ToolhostPlugin,
+  plugin: Pick<PluginDescription, 'name' | 'configSchema'>,
   parts: PluginContextParts,
 ): PluginContext {
   const name = plugin.name;

@@ -12,6 +12,7 @@ export {
 export {
   isToolhostPlugin,
   type JsonSchema,
+  type PluginDescription,
   type PluginDefinition,
   type ToolAnnotations,
   type ToolInstance,

@@ -29,6 +29,7 @@ export const TOOL: ToolDescription = {
   outputSchema: null,
   annotations: {},
   isolation: 'inline',
+  sandbox: null,
   state: { enabled: true, healthy: true, circuit: 'closed' },
 };
 
@@ -41,6 +42,7 @@ export function pluginStatus(name: string, state: PluginStatus['state'] = 'enabl
     isolation: 'inline',
     tools: [],
     error: null,
+    runtime: null,
     updatedAt: '2025-01-01T00:00:00.000Z',
   };
 }
@@ -171,6 +173,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     keys: createKeyRing(apiKeys),
     tools: {
       list: async () => tools,
+      failed: () => plugins.list().filter((status) => status.state === 'failed'),
       annotations: (name) => tools.find((tool) => tool.name === name)?.annotations ?? null,
     },
     sessions,
