@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -159,6 +159,70 @@ describe('POST /v1/admin/plugins/install into a running host', () => {
     expect(Object.keys(record.files)).toContain('node_modules/minisearch/package.json');
     expect(record.lockfile).toContain('"node_modules/minisearch"');
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it("grants a process plugin no read outside its own folder, whatever its package.json's dependency names say", async () => {
+    // Its dependency names point at the host's root (which holds data/ and a package.json,
+    // as a deployment in the repository's folder does) and at a package of the host's own.
+    const { root, dataDir } = host.dirs;
+    writeFileSync(join(root, 'package.json'), '{"name":"the-host"}');
+    writeFileSync(join(dataDir, 'secret.txt'), 'the host data');
+    mkdirSync(join(root, 'node_modules', 'host-only'), { recursive: true });
+    writeFileSync(join(root, 'node_modules', 'host-only', 'package.json'), '{"name":"host-only"}');
+    const targets = {
+      dataDir: join(dataDir, 'secret.txt'),
+      hostPackage: join(root, 'node_modules', 'host-only', 'package.json'),
+    };
+    try {
+      await registry.publishFiles(
+        fixturePlugin({
+          package: '@acme/plugin-reach',
+          version: '1.0.0',
+          plugin: 'reach',
+          fields: {
+            peerDependencies: {
+              '@toolhost/plugin-sdk': '^1.0.0',
+              '../../../..': '*',
+              'host-only': '*',
+            },
+          },
+          files: {
+            'index.js': `import { readFileSync } from 'node:fs';
+import { BaseTool, definePlugin, ok } from '@toolhost/plugin-sdk';
+const targets = ${JSON.stringify(targets)};
+const outcome = {};
+for (const [what, file] of Object.entries(targets)) {
+  try {
+    readFileSync(file, 'utf8');
+    outcome[what] = 'read';
+  } catch (error) {
+    outcome[what] = error.code;
+  }
+}
+class Tool extends BaseTool {
+  async reads() {
+    return ok(outcome);
+  }
+}
+export default definePlugin({
+  name: 'reach',
+  tools: { reads: { description: 'What it could read', inputSchema: { type: 'object' } } },
+  create: (ctx) => new Tool(ctx),
+});
+`,
+          },
+        }),
+      );
+      const installed = await install(host, { spec: '@acme/plugin-reach', enable: true });
+      expect(installed.status, JSON.stringify(installed.body)).toBe(201);
+      expect((await invoke(host, 'reach.reads')).body).toMatchObject({
+        success: true,
+        data: { dataDir: 'ERR_ACCESS_DENIED', hostPackage: 'ERR_ACCESS_DENIED' },
+      });
+    } finally {
+      rmSync(join(root, 'package.json'));
+      rmSync(join(root, 'node_modules'), { recursive: true });
+    }
   });
 
   it('refuses a package whose toolhost.sdk range refuses this host, before any of its code runs', async () => {
