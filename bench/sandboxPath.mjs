@@ -129,7 +129,7 @@ async function remoteTool(isolation, launch, sandbox, tracer = tracing.tracer) {
 const sandbox = await checkProcessSandbox('bwrap');
 const processLimits = () => ({
   sandbox: 'bwrap',
-  readPaths: pluginReadPaths(pluginDir),
+  readPaths: pluginReadPaths(pluginDir, 'ancestors'),
   cwd: pluginDir,
   heapMb: 256,
   addressSpaceMb: sandbox.addressSpaceLimit ? 1_536 + 2 * 256 : null,

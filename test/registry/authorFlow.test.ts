@@ -143,8 +143,6 @@ describe('publish and install a plugin, as an author and an operator would', () 
       manifestFile,
       JSON.stringify({
         ...choices,
-        // The sandbox runtimes are not in this host yet; registry installs default to 'process'.
-        isolation: 'inline',
         config: { baseUrl: serviceUrl },
         permissions: { http: [serviceUrl] },
       }),
@@ -190,6 +188,14 @@ describe('publish and install a plugin, as an author and an operator would', () 
     expect(await answer.json()).toMatchObject({
       success: true,
       data: { id: 'INV-7', name: 'March invoice', status: 'paid' },
+    });
+    // Served from its own confined process, the default of a registry install.
+    const tools = (await (await fetch(`${host.url}/v1/tools`)).json()) as {
+      tools: Array<{ name: string; isolation: string; sandbox: string | null }>;
+    };
+    expect(tools.tools.find((tool) => tool.name === 'billing.lookup_record')).toMatchObject({
+      isolation: 'process',
+      sandbox: 'bwrap',
     });
 
     const list = await runCli(['plugins', 'list'], trusting);

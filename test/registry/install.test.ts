@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -11,8 +11,9 @@ import { startTestHost, type TestHost } from '../support/testHost.js';
 
 const ADMIN_TOKEN = 'registry-admin-token-0123456789';
 const ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
-// The sandbox runtimes are not in this host yet: tests that run an installed plugin lower its
-// isolation to inline explicitly (the default for registry installs is 'process').
+// Installed plugins run with the default isolation of registry installs ('process'). Only a
+// test whose marker must be able to appear lowers it to inline: a refusal is proved by the
+// marker's absence, and in the sandbox the marker's write would be refused anyway.
 const INLINE = { isolation: 'inline' } as const;
 
 let registry: TestRegistry;
@@ -65,7 +66,7 @@ describe('POST /v1/admin/plugins/install into a running host', () => {
     await registry.publishFiles(
       fixturePlugin({ package: '@acme/plugin-hello', version: '1.0.0', plugin: 'hello' }),
     );
-    const installed = await install(host, { spec: '@acme/plugin-hello@^1', manifest: INLINE });
+    const installed = await install(host, { spec: '@acme/plugin-hello@^1' });
     expect(installed.status).toBe(201);
     const answer = installed.body as { plugin: { state: string }; package: Record<string, string> };
     expect(answer.plugin.state).toBe('disabled');
@@ -84,7 +85,7 @@ describe('POST /v1/admin/plugins/install into a running host', () => {
         integrity: answer.package['integrity'],
         filesDigest: answer.package['filesDigest'],
       },
-      isolation: 'inline',
+      isolation: 'process',
     });
     expect(installedFolders(host)).toContain('@acme+plugin-hello@1.0.0');
     expect(existsSync(join(host.dirs.dataDir, 'installs', '@acme+plugin-hello@1.0.0.json'))).toBe(
@@ -95,7 +96,11 @@ describe('POST /v1/admin/plugins/install into a running host', () => {
       method: 'POST',
       headers: ADMIN,
     });
-    expect(enabled.body).toMatchObject({ state: 'enabled', version: '1.0.0' });
+    expect(enabled.body).toMatchObject({
+      state: 'enabled',
+      version: '1.0.0',
+      runtime: { isolation: 'process', sandbox: 'bwrap' },
+    });
     expect((await invoke(host, 'hello.version')).body).toMatchObject({
       success: true,
       data: { version: '1.0.0' },
@@ -145,11 +150,7 @@ describe('POST /v1/admin/plugins/install into a running host', () => {
         prelude: `import MiniSearch from 'minisearch';\nimport { tiny } from '@fixture/tiny-dep';\nif (typeof MiniSearch !== 'function' || tiny !== 1) throw new Error('dependencies missing');\n`,
       }),
     );
-    const installed = await install(host, {
-      spec: '@acme/plugin-search',
-      enable: true,
-      manifest: INLINE,
-    });
+    const installed = await install(host, { spec: '@acme/plugin-search', enable: true });
     expect(installed.status).toBe(201);
     expect((await invoke(host, 'search.version')).body).toMatchObject({ success: true });
     const record = JSON.parse(
@@ -158,6 +159,70 @@ describe('POST /v1/admin/plugins/install into a running host', () => {
     expect(Object.keys(record.files)).toContain('node_modules/minisearch/package.json');
     expect(record.lockfile).toContain('"node_modules/minisearch"');
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it("grants a process plugin no read outside its own folder, whatever its package.json's dependency names say", async () => {
+    // Its dependency names point at the host's root (which holds data/ and a package.json,
+    // as a deployment in the repository's folder does) and at a package of the host's own.
+    const { root, dataDir } = host.dirs;
+    writeFileSync(join(root, 'package.json'), '{"name":"the-host"}');
+    writeFileSync(join(dataDir, 'secret.txt'), 'the host data');
+    mkdirSync(join(root, 'node_modules', 'host-only'), { recursive: true });
+    writeFileSync(join(root, 'node_modules', 'host-only', 'package.json'), '{"name":"host-only"}');
+    const targets = {
+      dataDir: join(dataDir, 'secret.txt'),
+      hostPackage: join(root, 'node_modules', 'host-only', 'package.json'),
+    };
+    try {
+      await registry.publishFiles(
+        fixturePlugin({
+          package: '@acme/plugin-reach',
+          version: '1.0.0',
+          plugin: 'reach',
+          fields: {
+            peerDependencies: {
+              '@toolhost/plugin-sdk': '^1.0.0',
+              '../../../..': '*',
+              'host-only': '*',
+            },
+          },
+          files: {
+            'index.js': `import { readFileSync } from 'node:fs';
+import { BaseTool, definePlugin, ok } from '@toolhost/plugin-sdk';
+const targets = ${JSON.stringify(targets)};
+const outcome = {};
+for (const [what, file] of Object.entries(targets)) {
+  try {
+    readFileSync(file, 'utf8');
+    outcome[what] = 'read';
+  } catch (error) {
+    outcome[what] = error.code;
+  }
+}
+class Tool extends BaseTool {
+  async reads() {
+    return ok(outcome);
+  }
+}
+export default definePlugin({
+  name: 'reach',
+  tools: { reads: { description: 'What it could read', inputSchema: { type: 'object' } } },
+  create: (ctx) => new Tool(ctx),
+});
+`,
+          },
+        }),
+      );
+      const installed = await install(host, { spec: '@acme/plugin-reach', enable: true });
+      expect(installed.status, JSON.stringify(installed.body)).toBe(201);
+      expect((await invoke(host, 'reach.reads')).body).toMatchObject({
+        success: true,
+        data: { dataDir: 'ERR_ACCESS_DENIED', hostPackage: 'ERR_ACCESS_DENIED' },
+      });
+    } finally {
+      rmSync(join(root, 'package.json'));
+      rmSync(join(root, 'node_modules'), { recursive: true });
+    }
   });
 
   it('refuses a package whose toolhost.sdk range refuses this host, before any of its code runs', async () => {
@@ -215,7 +280,7 @@ describe('POST /v1/admin/plugins/install into a running host', () => {
     const tar = gunzipSync(readFileSync(file));
     tar[tar.indexOf('Which version answers')] = 'w'.charCodeAt(0);
     writeFileSync(file, gzipSync(tar));
-    const installed = await install(host, { spec: '@acme/plugin-tampered', manifest: INLINE });
+    const installed = await install(host, { spec: '@acme/plugin-tampered' });
     expect(installed.status).toBe(422);
     expect(installed.body).toMatchObject({
       code: 'TOOLHOST_HTTP_PLUGIN_REFUSED',
@@ -239,7 +304,7 @@ describe('POST /v1/admin/plugins/install into a running host', () => {
       { name, version: '1.0.0', toolhost: { sdk: '^1.0.0' } },
       rawTarball([packageJsonEntry({ name }), entry]),
     );
-    const installed = await install(host, { spec: name, manifest: INLINE });
+    const installed = await install(host, { spec: name });
     expect(installed.status).toBe(422);
     expect((installed.body as { detail: string }).detail).toContain(reason);
     expect(installedFolders(host).some((folder) => folder.includes('hostile'))).toBe(false);
@@ -256,7 +321,7 @@ describe('POST /v1/admin/plugins/install into a running host', () => {
         dependencies: { evil: 'git+https://example.com/evil.git' },
       }),
     );
-    const installed = await install(host, { spec: '@acme/plugin-sideload', manifest: INLINE });
+    const installed = await install(host, { spec: '@acme/plugin-sideload' });
     expect(installed.status).toBe(422);
     expect((installed.body as { detail: string }).detail).toBe(
       '@acme/plugin-sideload@1.0.0 is not an installable toolhost plugin: its dependency evil is "git+https://example.com/evil.git", not a version range of the registry',
@@ -270,7 +335,7 @@ describe('POST /v1/admin/plugins/install into a running host', () => {
     expect((missing.body as { detail: string }).detail).toContain(
       'has no @acme/not-published@latest',
     );
-    const again = await install(host, { spec: '@acme/plugin-hello', manifest: INLINE });
+    const again = await install(host, { spec: '@acme/plugin-hello' });
     expect(again.status).toBe(409);
     expect((again.body as { detail: string }).detail).toContain(
       'use toolhost plugins update hello',
@@ -287,6 +352,7 @@ describe('POST /v1/admin/plugins/install into a running host', () => {
         prelude: writesMarker(control),
       }),
     );
+    // Inline on purpose: the marker is a write to the host's files, which the sandbox refuses.
     const installed = await install(host, {
       spec: '@acme/plugin-control',
       enable: true,

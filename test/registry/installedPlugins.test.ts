@@ -20,9 +20,6 @@ import { createHostDirs, testSettings, type HostDirs } from '../support/testHost
 
 const ADMIN_TOKEN = 'registry-admin-token-0123456789';
 const ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
-// The sandbox runtimes are not in this host yet: these tests run installed plugins, so they
-// lower the isolation to inline explicitly (the default for registry installs is 'process').
-const INLINE = { isolation: 'inline' } as const;
 
 let registry: TestRegistry;
 let deadRegistry: string;
@@ -89,9 +86,13 @@ async function publish(
 
 async function installEnabled(host: Host, name: string): Promise<void> {
   const installed = await call(host, '/v1/admin/plugins/install', {
-    body: { spec: `@acme/plugin-${name}`, enable: true, manifest: INLINE },
+    body: { spec: `@acme/plugin-${name}`, enable: true },
   });
   expect(installed.status, JSON.stringify(installed.body)).toBe(201);
+  expect(host.registry.status(name).runtime).toMatchObject({
+    isolation: 'process',
+    sandbox: 'bwrap',
+  });
 }
 
 beforeAll(async () => {
@@ -175,6 +176,8 @@ describe('tamper evidence at every load', () => {
     const dirs = freshDirs();
     const marker = join(dirs.root, 'CODE-RAN');
     const code = `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport default {};\n`;
+    // Both manifests ask for inline, so the marker would appear if a refusal did not hold: in
+    // the sandbox its write would be refused anyway, and its absence would prove nothing.
     const bogus = `sha512-${'B'.repeat(86)}==`;
     // In plugins/installed/, where the installer puts it, but not by the installer.
     const placed = join(dirs.pluginsDir, 'installed', '@acme+plugin-placed@1.0.0');
@@ -381,10 +384,8 @@ describe('the CLI on the files of a running host', () => {
       TOOLHOST_DATA_DIR: dirs.dataDir,
       TOOLHOST_REGISTRY_URL: registry.url,
     };
-    const choices = join(dirs.root, 'inline.json');
-    writeFileSync(choices, JSON.stringify(INLINE));
     const installed = await runCli(
-      ['plugins', 'install', '@acme/plugin-tooled@^1', '--enable', '--manifest', choices],
+      ['plugins', 'install', '@acme/plugin-tooled@^1', '--enable'],
       env,
     );
     expect(installed.code, installed.stderr).toBe(0);

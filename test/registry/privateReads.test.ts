@@ -47,15 +47,10 @@ async function installWith(env: Record<string, string>) {
     ...env,
   });
   hosts.push(host);
-  // The sandbox runtimes are not in this host yet: lowered to inline explicitly.
   const installed = await host.request('/v1/admin/plugins/install', {
     method: 'POST',
     headers: ADMIN,
-    body: JSON.stringify({
-      spec: '@acme/plugin-private',
-      enable: true,
-      manifest: { isolation: 'inline' },
-    }),
+    body: JSON.stringify({ spec: '@acme/plugin-private', enable: true }),
   });
   return { host, installed };
 }

@@ -138,7 +138,7 @@ export function createPluginLoader({
       const cwd = await realpath(pkg.dir);
       launch = processLauncher(manifest.name, {
         sandbox: settings.processSandbox,
-        readPaths: pluginReadPaths(cwd),
+        readPaths: pluginReadPaths(cwd, 'package' in manifest.source ? 'own-folder' : 'ancestors'),
         cwd,
         heapMb,
         addressSpaceMb: check.addressSpaceLimit ? addressSpaceMb(heapMb) : null,
