@@ -65,8 +65,13 @@ export function createAuditTable(orm: SqlOrm): AuditTable {
       withDatabase(orm, async () => {
         if (entries.length === 0) return;
         if (sql.sqlite) {
-          // The message path's one write: a prepared statement, not the query builder.
-          for (const entry of entries) await sql.run(SQLITE_INSERT, sqliteParams(entry));
+          // The message path's one write: a prepared statement, not the query builder, all
+          // rows issued at once so they share one group commit (see SqliteCommitGroup).
+          const rows = await Promise.allSettled(
+            entries.map((entry) => sql.run(SQLITE_INSERT, sqliteParams(entry))),
+          );
+          const failed = rows.find((row) => row.status === 'rejected');
+          if (failed) throw failed.reason;
           return;
         }
         await orm.em

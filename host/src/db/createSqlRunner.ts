@@ -1,5 +1,6 @@
 import { SqlitePlatform } from '@mikro-orm/sql';
 import type { SqlOrm } from './Database.js';
+import { SqliteCommitGroup } from './SqliteCommitGroup.js';
 
 /** Plain statements with `?` placeholders, for the hot paths that need no entity manager. */
 export interface SqlRunner {
@@ -16,11 +17,29 @@ interface NativeStatement {
 
 interface NativeSqlite {
   prepare(sql: string): NativeStatement;
+  exec(sql: string): unknown;
+  readonly inTransaction: boolean;
+}
+
+// One group per connection, shared by every runner on it (audit table, plugin stores).
+const groups = new WeakMap<NativeSqlite, SqliteCommitGroup>();
+
+function groupOf(native: NativeSqlite): SqliteCommitGroup {
+  let group = groups.get(native);
+  if (group === undefined) groups.set(native, (group = new SqliteCommitGroup(native)));
+  return group;
+}
+
+/** The commit group of an SQLite ORM's connection (for tests and diagnostics); null on PostgreSQL. */
+export async function commitGroupOf(orm: SqlOrm): Promise<SqliteCommitGroup | null> {
+  if (!(orm.em.getPlatform() instanceof SqlitePlatform)) return null;
+  return groupOf((await orm.em.getConnection().getNativeClient()) as NativeSqlite);
 }
 
 /**
  * On SQLite, better-sqlite3 itself with one prepared statement per SQL text (the query
- * builder would prepare every statement anew); on PostgreSQL, the ORM's connection.
+ * builder would prepare every statement anew), and writes group-committed with the other
+ * writes of the same event-loop turn (SqliteCommitGroup); on PostgreSQL, the ORM's connection.
  */
 export function createSqlRunner(orm: SqlOrm): SqlRunner {
   const connection = () => orm.em.getConnection();
@@ -46,6 +65,9 @@ export function createSqlRunner(orm: SqlOrm): SqlRunner {
     sqlite: true,
     all: async <T>(sql: string, params: readonly unknown[]) =>
       (await statement(sql)).all(...params) as T[],
-    run: async (sql, params) => (await statement(sql)).run(...params).changes,
+    run: async (sql, params) => {
+      const prepared = await statement(sql);
+      return groupOf(native as NativeSqlite).write(() => prepared.run(...params).changes);
+    },
   };
 }
