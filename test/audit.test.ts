@@ -198,11 +198,7 @@ function auditContract(databaseEnv: () => Record<string, string>): void {
     expect(Date.parse(first.timestamp)).toBeGreaterThanOrEqual(startedAt - 1);
     expect(Date.parse(first.timestamp)).toBeLessThanOrEqual(Date.now());
     expect(byTool(first.toolsCalled)).toEqual(byTool(callsOf(knowledge.body)));
-    expect(first.toolsCalled.map((c) => c.tool).sort()).toEqual([
-      'memory.recall',
-      'memory.remember',
-      'rag.search',
-    ]);
+    expect(first.toolsCalled.map((c) => c.tool).sort()).toEqual(['memory.remember', 'rag.search']);
     for (const call of first.toolsCalled) {
       expect(call).toMatchObject({ outcome: 'success', errorCode: null, attempts: 1 });
       expect(call.durationMs).toBeGreaterThanOrEqual(0);

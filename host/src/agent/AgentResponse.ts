@@ -41,12 +41,28 @@ export interface AgentResponse {
   sessionId: string;
 }
 
+/** What the one info log line of an answered message carries besides the request's own fields. */
+export type MessageLogFields = {
+  session_id: string;
+  intent: string;
+  escalated: boolean;
+  pii_redacted: boolean;
+  /** Each call's outcome: never its arguments or result. */
+  tools: Array<{
+    tool: string;
+    outcome: 'success' | 'failure';
+    error_code: ToolErrorCode | null;
+    attempts: number;
+    duration_ms: number;
+  }>;
+};
+
 /** How a message was handled. */
 export type MessageOutcome =
-  /** It ran: counted, tools called, audited. */
-  | { status: 'answered'; response: AgentResponse }
+  /** It ran: counted, tools called, audited. `body` is `response` as JSON, built once. */
+  | { status: 'answered'; response: AgentResponse; body: string; log: MessageLogFields }
   /** Its Idempotency-Key was answered before: the stored answer, nothing ran or counted. */
-  | { status: 'replayed'; response: AgentResponse }
+  | { status: 'replayed'; response: AgentResponse; body: string }
   /** The session belongs to another owner (told apart from a missing one by nobody). */
   | { status: 'not_found' }
   /** A message with the same Idempotency-Key is being answered right now. */

@@ -85,6 +85,7 @@ describe('CustomerSupportAgent: each message counted, audited and run once', () 
     expect(retry).toEqual({
       status: 'replayed',
       response: first.status === 'answered' ? first.response : null,
+      body: first.status === 'answered' ? first.body : null,
     });
     expect(retry.status === 'replayed' && retry.response.requestId).toBe('r-first');
     expect(t.calls).toHaveLength(1);

@@ -12,6 +12,7 @@ import type { IdempotencyClaim } from '../session/SessionTurn.js';
 import type {
   AgentResponse,
   EscalationInfo,
+  MessageLogFields,
   MessageOutcome,
   MessageRequest,
   ToolOutcome,
@@ -84,7 +85,11 @@ export class CustomerSupportAgent {
     const begun = await sessions.beginTurn(sessionId, { owner, idempotency: claim });
     switch (begun.status) {
       case 'completed':
-        return { status: 'replayed', response: JSON.parse(begun.answer) as AgentResponse };
+        return {
+          status: 'replayed',
+          response: JSON.parse(begun.answer) as AgentResponse,
+          body: begun.answer,
+        };
       case 'not_owner':
         return { status: 'not_found' };
       case 'in_flight':
@@ -192,10 +197,12 @@ export class CustomerSupportAgent {
       ...(escalation ? { escalated: true, escalationTicketId: escalation.ticketId } : {}),
       ...(request.customerId ? { customerId: request.customerId } : {}),
     };
+    // One serialization serves the audit payload, the answer kept for retries and the reply.
+    const body = JSON.stringify(response);
     // Audited before the commit: a message whose audit fails is answered 503 and not counted.
     if (this.deps.onProcessed) {
       await this.deps.onProcessed(
-        toAuditedMessage({ request, redaction, invocations, response, traceId }),
+        toAuditedMessage({ request, redaction, invocations, response, body, traceId }),
       );
     }
     const committed = await sessions.commitTurn(sessionId, {
@@ -203,19 +210,24 @@ export class CustomerSupportAgent {
       patch,
       // Counted, not computed from the snapshot, so concurrent turns never lose a failure.
       failed: !answered && !escalation,
-      idempotency: claim ? { ...claim, answer: JSON.stringify(response) } : null,
+      idempotency: claim ? { ...claim, answer: body } : null,
     });
     // Only when the session expired mid-turn and another key took its id.
     if (committed === null) return { status: 'not_found' };
-    this.deps.logger.info('message processed', {
-      request_id: requestId,
+    const log: MessageLogFields = {
       session_id: sessionId,
       intent: plan.intent,
-      tools: invocations.length,
       escalated: escalation !== null,
       pii_redacted: redaction.redacted,
-    });
-    return { status: 'answered', response };
+      tools: invocations.map(({ record }) => ({
+        tool: record.tool,
+        outcome: record.outcome,
+        error_code: record.errorCode,
+        attempts: record.attempts,
+        duration_ms: record.durationMs,
+      })),
+    };
+    return { status: 'answered', response, body, log };
   }
 
   #escalation(

@@ -38,7 +38,7 @@ describe('detectIntent', () => {
 });
 
 describe('RulePlanner', () => {
-  it('a knowledge question: recall and search together, then remember', async () => {
+  it('a knowledge question: search, then remember; no recall, since the reply never reads notes', async () => {
     const plan = await planner.plan({
       text: 'How do refunds work?',
       customerId: null,
@@ -47,8 +47,8 @@ describe('RulePlanner', () => {
       has: everything,
     });
     expect(plan.intent).toBe('knowledge');
-    expect(toolsOf(plan.steps)).toEqual([['memory.recall', 'rag.search'], ['memory.remember']]);
-    expect(plan.steps[0]?.[1]?.input).toEqual({ query: 'How do refunds work?' });
+    expect(toolsOf(plan.steps)).toEqual([['rag.search'], ['memory.remember']]);
+    expect(plan.steps[0]?.[0]?.input).toEqual({ query: 'How do refunds work?' });
   });
 
   it('an account question with a known customer adds the CRM lookup, only when registered', async () => {
@@ -59,12 +59,11 @@ describe('RulePlanner', () => {
       toolSessionId: 's',
     };
     expect(toolsOf((await planner.plan({ ...input, has: everything })).steps)[0]).toEqual([
-      'memory.recall',
       'rag.search',
       'crm.lookup_customer',
     ]);
     const withoutCrm = await planner.plan({ ...input, has: (t) => t !== 'crm.lookup_customer' });
-    expect(toolsOf(withoutCrm.steps)[0]).toEqual(['memory.recall', 'rag.search']);
+    expect(toolsOf(withoutCrm.steps)[0]).toEqual(['rag.search']);
     const anonymous = await planner.plan({ ...input, customerId: null, has: everything });
     expect(toolsOf(anonymous.steps)[0]).not.toContain('crm.lookup_customer');
   });

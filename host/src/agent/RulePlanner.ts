@@ -6,9 +6,11 @@ export const FAILED_TURNS_BEFORE_ESCALATION = 2;
 
 /**
  * The default planner, deterministic and documented in the README:
- * 1. `memory.recall` and the knowledge lookups run together: `rag.search` for every
- *    question, plus `crm.lookup_customer` for account questions when a customer id is
- *    known and that tool is registered.
+ * 1. the knowledge lookups run together: `rag.search` for every question, plus
+ *    `crm.lookup_customer` for account questions when a customer id is known and that tool
+ *    is registered. No `memory.recall`: the reply these rules compose never reads the
+ *    session's notes, so recalling them would be work nobody uses (a model-driven planner
+ *    that puts notes in its prompt plans it).
  * 2. `escalation.create_ticket` when the customer asks for a person, is angry, or the
  *    previous turns failed repeatedly, unless the session is escalated already.
  * 3. `memory.remember` of the (redacted) message.
@@ -19,7 +21,6 @@ export class RulePlanner implements Planner {
     const { text, customerId, session, toolSessionId, has } = input;
     const intent = detectIntent(text);
     const lookups: PlannedCall[] = [];
-    if (has('memory.recall')) lookups.push({ tool: 'memory.recall', input: { limit: 5 } });
     if (has('rag.search'))
       lookups.push({ tool: 'rag.search', input: { query: text.slice(0, 500) } });
     if (intent === 'account' && customerId && has('crm.lookup_customer')) {

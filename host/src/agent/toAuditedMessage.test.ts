@@ -49,10 +49,12 @@ function answered(text = RAW, traceId = 'a'.repeat(32)): AnsweredMessage {
 describe('toAuditedMessage', () => {
   it('keeps the redacted text, each call, the sources and the ticket', () => {
     const timestamp = new Date('2026-03-04T05:06:07.089Z');
-    const { entry, payload } = buildAuditEntry(toAuditedMessage(answered()), {
+    const built = buildAuditEntry(toAuditedMessage(answered()), {
       id: 'id-1',
       timestamp,
     });
+    const { entry } = built;
+    const payload = built.payload();
     expect(entry).toEqual({
       id: 'id-1',
       sessionId: 's-1',

@@ -9,6 +9,8 @@ export interface AnsweredMessage {
   redaction: Redaction;
   invocations: readonly Invocation[];
   response: AgentResponse;
+  /** `response` as JSON, as it was sent. */
+  body?: string;
   traceId: string;
 }
 
@@ -41,5 +43,6 @@ export function toAuditedMessage(answered: AnsweredMessage): AuditedMessage {
     escalationTicketId: response.escalation?.ticketId ?? null,
     traceId: answered.traceId,
     response,
+    ...(answered.body === undefined ? {} : { responseJson: answered.body }),
   };
 }

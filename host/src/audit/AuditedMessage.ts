@@ -21,4 +21,6 @@ export interface AuditedMessage {
   traceId: string;
   /** The answer as it was sent; kept whole in the payload. */
   response: object;
+  /** `JSON.stringify(response)` when the caller has it already (the agent sends exactly that). */
+  responseJson?: string;
 }

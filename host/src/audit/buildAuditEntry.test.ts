@@ -31,6 +31,33 @@ describe('buildAuditEntry', () => {
     expect(entry.messageText).toBe('bad \uFFFD text \uFFFD');
   });
 
+  it('sizes the payload exactly without building it, and builds it as JSON of request and response', () => {
+    const at = { id: 'id-5', timestamp: new Date() };
+    const response = { reply: 'Rückerstattung in 5 Tagen 😀 "quoted" \\ \n', sources: [1, 2] };
+    for (const given of [
+      { ...message('Grüße, wo ist mein Paket? 😀'), response },
+      { ...message('x'), response, responseJson: JSON.stringify(response) },
+    ]) {
+      const built = buildAuditEntry(given, at);
+      const expected = JSON.stringify({ request: given.request, response });
+      expect(built.payload()).toBe(expected);
+      expect(built.payloadBytes).toBe(Buffer.byteLength(expected, 'utf8'));
+    }
+  });
+
+  it('copies nothing when no text needs replacing, and never changes what it was given', () => {
+    const at = { id: 'id-6', timestamp: new Date() };
+    const clean = { ...message('fine'), toolsCalled: [] };
+    expect(buildAuditEntry(clean, at).entry.toolsCalled).toBe(clean.toolsCalled);
+    const sources = [{ sourceId: 'doc-1', title: 'bad \u0000 title', score: 1 }];
+    const dirty = { ...message('fine'), selectedSources: sources };
+    const { entry } = buildAuditEntry(dirty, at);
+    expect(entry.selectedSources).toEqual([
+      { sourceId: 'doc-1', title: 'bad \uFFFD title', score: 1 },
+    ]);
+    expect(sources[0]?.title).toBe('bad \u0000 title');
+  });
+
   it('names payload blobs by year, month and id', () => {
     expect(auditPayloadKey('id-4', new Date('2026-02-28T23:59:59Z'))).toBe(
       'audit/2026/02/id-4.json',

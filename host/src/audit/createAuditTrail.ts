@@ -27,11 +27,11 @@ export function createAuditTrail(deps: AuditTrailDeps): AuditTrail {
     async record(message) {
       const id = randomUUID();
       const timestamp = now();
-      const { entry, payload } = buildAuditEntry(message, { id, timestamp });
-      if (Buffer.byteLength(payload, 'utf8') > inlineMaxBytes) {
+      const { entry, payloadBytes, payload } = buildAuditEntry(message, { id, timestamp });
+      if (payloadBytes > inlineMaxBytes) {
         const key = auditPayloadKey(id, timestamp);
         try {
-          await blobs.put(key, payload);
+          await blobs.put(key, payload());
         } catch (error) {
           throw auditFailed(
             `the audit payload of request '${entry.requestId}' was not stored`,

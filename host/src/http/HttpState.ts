@@ -5,4 +5,6 @@ export interface HttpState {
   requestId: string;
   /** Who is calling; set by `requireScope` on the routes that need a key. */
   principal?: Principal;
+  /** What the route adds to the request's one access-log line (the message's outcome). */
+  logFields?: Readonly<Record<string, unknown>>;
 }

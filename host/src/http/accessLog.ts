@@ -16,7 +16,11 @@ function routeOf(ctx: ParameterizedContext<HttpState>): string | null {
   return route === undefined ? null : String(route);
 }
 
-/** One log line and one metrics observation per request; never bodies or keys. */
+/**
+ * One log line and one metrics observation per request; never bodies or keys. A message's
+ * line also carries its outcome (intent, each tool call's outcome), so a message logs one
+ * info line; per-call lines are at debug.
+ */
 export function accessLog(logger: Logger, metrics: HttpMetrics): Middleware<HttpState> {
   return async (ctx, next) => {
     const start = performance.now();
@@ -35,6 +39,7 @@ export function accessLog(logger: Logger, metrics: HttpMetrics): Middleware<Http
           duration_ms: Math.round(ms * 1000) / 1000,
           // Who called (the key's name, never the key), when the route asked.
           ...(ctx.state.principal && { key: ctx.state.principal.name }),
+          ...ctx.state.logFields,
         });
       }
     }

@@ -82,12 +82,15 @@ export function sessionRoutes(
     });
     switch (outcome.status) {
       case 'answered':
-        ctx.body = outcome.response;
+        ctx.state.logFields = outcome.log;
+        ctx.type = 'json';
+        ctx.body = outcome.body;
         return;
       case 'replayed':
         ctx.set('X-Request-Id', outcome.response.requestId);
         ctx.set('Idempotent-Replayed', 'true');
-        ctx.body = outcome.response;
+        ctx.type = 'json';
+        ctx.body = outcome.body;
         return;
       case 'not_found':
         throw unknownSession(sessionId);

@@ -58,8 +58,9 @@ function endSpan(span: Span, record: ToolCallRecord): void {
 
 /**
  * One span `tool.{name}` per call (GenAI `execute_tool` conventions) and two log lines
- * with the same ids: "started" at debug, "finished" at info. Only ids, outcome, codes,
- * counts and durations go on them: never arguments, results or secrets.
+ * with the same ids, both at debug ("started", "finished"): the info line of a message or
+ * invoke request carries the outcome already. Only ids, outcome, codes, counts and
+ * durations go on them: never arguments, results or secrets.
  */
 export interface CallTelemetry {
   start(toolName: string, options: InvokeOptions): CallTrace;
@@ -89,8 +90,8 @@ export function createCallTelemetry(tracer: Tracer, logger: winston.Logger): Cal
     finish({ span }, record, options) {
       endSpan(span, record);
       try {
-        if (logger.isLevelEnabled('info')) {
-          logger.info({
+        if (logger.isLevelEnabled('debug')) {
+          logger.debug({
             message: 'tool call finished',
             request_id: options.requestId,
             session_id: options.sessionId,

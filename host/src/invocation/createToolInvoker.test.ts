@@ -332,7 +332,7 @@ describe('telemetry', () => {
     expect(toolSpanId).toBe(call!.spanContext().spanId);
   });
 
-  it('logs a debug line before and an info line after, with the ids and never the input or result', async () => {
+  it('logs a debug line before and after, with the ids and never the input or result', async () => {
     fx.add(testTool('crm.lookup', () => ok({ card: SECRET_RESULT })));
 
     await fx.invoker.invoke('crm.lookup', { ssn: SECRET_INPUT }, ids);
@@ -346,7 +346,7 @@ describe('telemetry', () => {
         tool_name: 'crm.lookup',
       }),
       expect.objectContaining({
-        level: 'info',
+        level: 'debug',
         message: 'tool call finished',
         request_id: 'req-42',
         session_id: 'sess-7',
@@ -373,7 +373,7 @@ describe('telemetry', () => {
   });
 
   it('logs through any winston logger, not only the host’s own', async () => {
-    const { logger, lines } = createCapturingLogger('info');
+    const { logger, lines } = createCapturingLogger('debug');
     const tool = testTool('crm.lookup', () => ok({}));
     const invoker = createToolInvoker({ lookup: () => tool, tracer: fx.tracing.tracer, logger });
 
@@ -381,7 +381,19 @@ describe('telemetry', () => {
     await new Promise((resolve) => setImmediate(resolve));
 
     expect(lines).toEqual([
+      expect.objectContaining({ message: 'tool call started', tool_name: 'crm.lookup' }),
       expect.objectContaining({ message: 'tool call finished', tool_name: 'crm.lookup' }),
     ]);
+  });
+
+  it('writes no per-call line at the default level, info', async () => {
+    const { logger, lines } = createCapturingLogger('info');
+    const tool = testTool('crm.lookup', () => ok({}));
+    const invoker = createToolInvoker({ lookup: () => tool, tracer: fx.tracing.tracer, logger });
+
+    await invoker.invoke('crm.lookup', {}, ids);
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(lines).toEqual([]);
   });
 });
