@@ -23,6 +23,7 @@ import {
   validateReplacement,
   validateTtl,
 } from './validateSessionInput.js';
+import { WriteOrderQueue } from './WriteOrderQueue.js';
 
 export interface InMemorySessionStoreOptions {
   ttlSeconds: number;
@@ -40,6 +41,8 @@ interface Entry {
   context: SessionContext;
   writtenAt: number;
   owner: string;
+  /** The sequence number of its last write: orders `listActive` and matches its queue item. */
+  seq: number;
 }
 
 interface IdempotencyRecord {
@@ -48,22 +51,32 @@ interface IdempotencyRecord {
   token: string;
   answer: string;
   expiresAt: number;
+  seq: number;
 }
+
+/** Past this many stale queue items per live one (plus a floor), a queue is rebuilt. */
+const STALE_PER_LIVE = 2;
+const REBUILD_FLOOR = 1024;
 
 const DEFAULT_MAX_IDEMPOTENCY_RECORDS = 10_000;
 
 /**
  * Sessions in this process only (`USE_SHARED_CONTEXT=false`). Expired sessions are dropped
- * when touched, when listed, and from the oldest end of the map on every write, so no timer runs.
+ * when touched, when listed, and from the oldest end of a write-order queue on every write,
+ * so no timer runs and no operation scans every session: entries are updated in place (a
+ * Map delete-and-reinsert would leave holes that every walk from the oldest end must skip),
+ * and each write costs O(1) amortized however many sessions are held.
  */
 export class InMemorySessionStore implements SessionStore {
   readonly kind = 'memory';
   readonly #ttlMs: number;
   readonly #now: () => number;
-  // Kept in write order (an entry is re-inserted on every write): oldest first.
   readonly #entries = new Map<string, Entry>();
-  // Also in write order; keyed by `<owner>\n<key>`.
+  readonly #entryOrder = new WriteOrderQueue();
+  // Keyed by `<owner>\n<key>`.
   readonly #records = new Map<string, IdempotencyRecord>();
+  readonly #recordOrder = new WriteOrderQueue();
+  #seq = 0;
   readonly #recordTtlMs: number;
   readonly #leaseMs: number;
   readonly #maxRecords: number;
@@ -131,11 +144,13 @@ export class InMemorySessionStore implements SessionStore {
         ? -Infinity
         : now - options.activeWithinSeconds * 1000;
     const ids: string[] = [];
+    const live: Array<[string, Entry]> = [];
     for (const [sessionId, entry] of this.#entries) {
       if (this.#expired(entry, now)) this.#entries.delete(sessionId);
-      else if (entry.writtenAt >= since) ids.push(sessionId);
+      else if (entry.writtenAt >= since) live.push([sessionId, entry]);
     }
-    ids.reverse();
+    live.sort((a, b) => b[1].seq - a[1].seq);
+    for (const [sessionId] of live) ids.push(sessionId);
     return options.limit === undefined ? ids : ids.slice(0, options.limit);
   }
 
@@ -178,6 +193,7 @@ export class InMemorySessionStore implements SessionStore {
         token: claim.token,
         answer: '',
         expiresAt: now + this.#leaseMs,
+        seq: 0,
       });
     }
     const session = this.#write(sessionId, now, this.#current(sessionId, now), owner);
@@ -206,6 +222,7 @@ export class InMemorySessionStore implements SessionStore {
         token,
         answer,
         expiresAt: now + this.#recordTtlMs,
+        seq: 0,
       });
     }
     return this.#write(sessionId, now, next, owner);
@@ -224,6 +241,13 @@ export class InMemorySessionStore implements SessionStore {
   async close(): Promise<void> {
     this.#entries.clear();
     this.#records.clear();
+    this.#entryOrder.rebuild([]);
+    this.#recordOrder.rebuild([]);
+  }
+
+  /** Sessions held right now, expired ones not yet dropped included (for tests and metrics). */
+  get size(): number {
+    return this.#entries.size;
   }
 
   /** True when the session is missing or is `owner`'s. */
@@ -233,21 +257,40 @@ export class InMemorySessionStore implements SessionStore {
   }
 
   #putRecord(id: string, record: IdempotencyRecord): void {
-    this.#records.delete(id);
+    record.seq = ++this.#seq;
     this.#records.set(id, record);
+    this.#recordOrder.push(id, record.seq);
+    // The oldest written go first.
     while (this.#records.size > this.#maxRecords) {
-      const oldest = this.#records.keys().next().value;
+      const oldest = this.#headRecord();
       if (oldest === undefined) break;
       this.#records.delete(oldest);
+      this.#recordOrder.shift();
     }
+    this.#compact(this.#recordOrder, this.#records);
   }
 
   /** Drops expired records from the oldest end; stops at the first live one. */
   #sweepRecords(now: number): void {
-    for (const [id, record] of this.#records) {
-      if (record.expiresAt > now) return;
+    for (let id = this.#headRecord(); id !== undefined; id = this.#headRecord()) {
+      if ((this.#records.get(id)?.expiresAt ?? 0) > now) return;
       this.#records.delete(id);
+      this.#recordOrder.shift();
     }
+  }
+
+  /** The id of the oldest record still held, past the stale queue items before it. */
+  #headRecord(): string | undefined {
+    for (let id = this.#recordOrder.headId(); id !== undefined; id = this.#recordOrder.headId()) {
+      if (this.#records.get(id)?.seq === this.#recordOrder.headSeq()) return id;
+      this.#recordOrder.shift();
+    }
+    return undefined;
+  }
+
+  #compact(order: WriteOrderQueue, held: Map<string, { seq: number }>): void {
+    if (order.length <= REBUILD_FLOOR + STALE_PER_LIVE * held.size) return;
+    order.rebuild([...held].map(([id, item]) => [id, item.seq] as const));
   }
 
   #expired(entry: Entry, now: number): boolean {
@@ -277,17 +320,24 @@ export class InMemorySessionStore implements SessionStore {
     owner = this.#live(sessionId, now)?.owner ?? ANONYMOUS_OWNER,
   ): SessionContext {
     const stored = { ...context, updatedAt: new Date(now).toISOString() };
-    this.#entries.delete(sessionId);
-    this.#entries.set(sessionId, { context: stored, writtenAt: now, owner });
+    const seq = ++this.#seq;
+    this.#entries.set(sessionId, { context: stored, writtenAt: now, owner, seq });
+    this.#entryOrder.push(sessionId, seq);
     this.#sweep(now);
+    this.#compact(this.#entryOrder, this.#entries);
     return { ...stored };
   }
 
   /** Drops expired sessions from the oldest end; stops at the first live one. */
   #sweep(now: number): void {
-    for (const [sessionId, entry] of this.#entries) {
-      if (!this.#expired(entry, now)) return;
-      this.#entries.delete(sessionId);
+    const order = this.#entryOrder;
+    for (let id = order.headId(); id !== undefined; id = order.headId()) {
+      const entry = this.#entries.get(id);
+      if (entry?.seq === order.headSeq()) {
+        if (!this.#expired(entry, now)) return;
+        this.#entries.delete(id);
+      }
+      order.shift();
     }
   }
 }
