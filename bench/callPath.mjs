@@ -2,11 +2,23 @@
 // this script imports the compiled host from host/dist and spawns nothing.
 //
 // P1: a no-op tool called (a) directly, (b) through the full inline call wrapper
-// (policies, validation, a recorded span, the "finished" log line at the default level)
-// and (c) through the MCP TypeScript SDK's in-memory client/server pair, all in this one
-// process and interleaved round by round so machine noise hits every case alike.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+// (policies, validation, a recorded span, its per-call log lines at debug written to a
+// file, as a production stdout redirected to a file writes them) and (c) through the MCP
+// TypeScript SDK's in-memory client/server pair, all in this one process and interleaved
+// round by round so machine noise hits every case alike.
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { setImmediate } from 'node:timers';
@@ -98,19 +110,32 @@ const noopProcessor = {
 };
 const tracing = createTracing({ otlpEndpoint: null, spanProcessors: [noopProcessor] });
 let logLines = 0;
-// A sink that costs nothing: what is measured is producing the line, not storing it.
-const discard = new Writable({
+// A real stream: a file written synchronously, which is what process.stdout is when a
+// host's stdout is redirected to a file.
+const logDir = mkdtempSync(join(tmpdir(), 'toolhost-bench-log-'));
+const logFile = join(logDir, 'host.log');
+const logFd = openSync(logFile, 'a');
+const fileStream = new Writable({
   decodeStrings: false,
-  write(_chunk, _encoding, done) {
+  write(chunk, _encoding, done) {
     logLines += 1;
+    writeSync(logFd, chunk);
     done();
   },
 });
 const lookup = (name) => (name === tool.name ? tool : undefined);
+// Per-call lines are at debug: this case turns them on, so every call writes them to the file.
 const invoker = createToolInvoker({
   lookup,
   tracer: tracing.tracer,
-  logger: createLogger('info', discard),
+  logger: createLogger('debug', fileStream),
+});
+// The host's default level (info), which writes no per-call line (a message's one info line
+// carries its calls' outcomes), still to the file.
+const infoInvoker = createToolInvoker({
+  lookup,
+  tracer: tracing.tracer,
+  logger: createLogger('info', fileStream),
 });
 // The same, with the tracing `npm start` sets up without an OTLP endpoint: spans are
 // created with real ids but not recorded.
@@ -118,7 +143,7 @@ const defaultTracing = createTracing({ otlpEndpoint: null });
 const defaultInvoker = createToolInvoker({
   lookup,
   tracer: defaultTracing.tracer,
-  logger: createLogger('info', discard),
+  logger: createLogger('info', fileStream),
 });
 const options = { requestId: 'req-1', sessionId: 'sess-1' };
 
@@ -144,6 +169,10 @@ const cases = {
     const { result } = await invoker.invoke('bench.noop', { n }, options);
     if (!result.success) throw new Error(`wrapped call failed: ${result.error}`);
   },
+  wrapper_info: async (n) => {
+    const { result } = await infoInvoker.invoke('bench.noop', { n }, options);
+    if (!result.success) throw new Error(`wrapped call failed: ${result.error}`);
+  },
   wrapper_unsampled: async (n) => {
     const { result } = await defaultInvoker.invoke('bench.noop', { n }, options);
     if (!result.success) throw new Error(`wrapped call failed: ${result.error}`);
@@ -157,7 +186,7 @@ const cases = {
 const linesBefore = logLines;
 await cases.wrapper(0);
 await new Promise((resolve) => setImmediate(resolve));
-if (logLines !== linesBefore + 1) throw new Error('the wrapper did not write its log line');
+if (logLines !== linesBefore + 2) throw new Error('the wrapper did not write its log lines');
 
 const samples = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
 const perRound = Math.ceil(CALLS / ROUNDS);
@@ -220,11 +249,15 @@ function compare(name, description) {
 }
 const p1 = compare(
   'wrapper',
-  'full inline wrapper (recorded span) vs MCP SDK in-memory call, median latency',
+  'full inline wrapper (recorded span, its log lines written to a file) vs MCP SDK in-memory call, median latency',
+);
+const p1Info = compare(
+  'wrapper_info',
+  'the same at the default log level (info: no per-call line; recorded span)',
 );
 const p1Unsampled = compare(
   'wrapper_unsampled',
-  'the same with the default tracing (no OTLP endpoint: spans not recorded)',
+  'the default level with the default tracing (no OTLP endpoint: spans not recorded)',
 );
 
 const report = {
@@ -239,12 +272,16 @@ const report = {
     direct: { description: '(a) the tool method called directly', ...results.direct },
     wrapper: {
       description:
-        '(b) invoker.invoke through InlineRuntime: input validation, bulkhead, breaker, retry, deadline, ToolResult and outputSchema validation, a span recorded by a TracerProvider with a no-op processor (AsyncLocalStorage context), one JSON log line at info to a discarding stream',
+        '(b) invoker.invoke through InlineRuntime: input validation, bulkhead, breaker, retry, deadline, ToolResult and outputSchema validation, a span recorded by a TracerProvider with a no-op processor (AsyncLocalStorage context), its two JSON log lines (debug level) written synchronously to a file',
       ...results.wrapper,
+    },
+    wrapper_info: {
+      description: "(b'') as (b) at the default level, info: no per-call line is written",
+      ...results.wrapper_info,
     },
     wrapper_unsampled: {
       description:
-        "(b') as (b), with createTracing({ otlpEndpoint: null }): spans created, not recorded",
+        "(b') as (b''), with createTracing({ otlpEndpoint: null }): spans created, not recorded",
       ...results.wrapper_unsampled,
     },
     mcp: {
@@ -252,7 +289,8 @@ const report = {
       ...results.mcp,
     },
   },
-  targets: { P1: p1, P1_default_tracing: p1Unsampled },
+  log_file_bytes: statSync(logFile).size,
+  targets: { P1: p1, P1_default_level: p1Info, P1_default_tracing: p1Unsampled },
 };
 
 mkdirSync(`${root}bench/results`, { recursive: true });
@@ -271,8 +309,9 @@ console.table(
   ),
 );
 for (const [label, figures] of [
-  ['P1 wrapper/MCP', p1],
-  ['P1 (default tracing) wrapper/MCP', p1Unsampled],
+  ['P1 wrapper (lines to a file)/MCP', p1],
+  ['P1 (default level) wrapper/MCP', p1Info],
+  ['P1 (default level and tracing) wrapper/MCP', p1Unsampled],
 ]) {
   console.log(
     `${label} median ratio ${figures.ratio_median_per_round} per round, ${figures.ratio_median} overall (target ${figures.target}) ${figures.pass ? 'PASS' : 'FAIL'}; p99 ratio ${figures.ratio_p99}`,
@@ -285,3 +324,5 @@ await server.close();
 await runtime.stop(1_000);
 await defaultTracing.shutdown();
 await tracing.shutdown();
+closeSync(logFd);
+rmSync(logDir, { recursive: true, force: true });
