@@ -236,7 +236,6 @@ async function measureOnce(name, scenario, rep) {
       const script = writeWrkScript(dir, {
         kind: scenario.kind,
         prefix,
-        sessions: CONNECTIONS,
         token,
         texts: TEXTS,
       });
@@ -367,7 +366,7 @@ const report = {
   node: process.version,
   cpus: cpus().length,
   loadavg: loadavg().map((x) => Math.round(x * 100) / 100),
-  description: `wrk -t1 -c${CONNECTIONS}, ${SECONDS} s per scenario, ${REPETITIONS} interleaved repetitions, each on a fresh server process logging to a file; ${CONNECTIONS} sessions, each prefilled with ${PREFILL} messages (past the 50-note cap); every message with an API key and an Idempotency-Key; 3 tool calls per message before issue 13 (memory.recall, rag.search, memory.remember), 2 after it (recall is planned only when its notes are read)`,
+  description: `wrk -t${CONNECTIONS} -c${CONNECTIONS} (one connection per thread, each one session sending one message after another), ${SECONDS} s per scenario, ${REPETITIONS} interleaved repetitions, each on a fresh server process logging to a file; ${CONNECTIONS} sessions, each prefilled with ${PREFILL} messages (past the 50-note cap); every message with an API key and an Idempotency-Key; 3 tool calls per message before issue 13 (memory.recall, rag.search, memory.remember), 2 after it (recall is planned only when its notes are read)`,
   scenarios: summary,
   skipped,
   targets,

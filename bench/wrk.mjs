@@ -15,28 +15,33 @@ export const WRK_MISSING =
   'wrk is not installed: `sudo apt-get install wrk` (Debian/Ubuntu) and run the benchmark again';
 
 /**
- * A Lua script for wrk: POST `body(n)` to `path(n)` with `headers`, where n counts the
- * requests of the thread; `sessions` session ids `<prefix>-<i>` are used round robin.
- * The `done` hook prints one `WRK_JSON {...}` line with the figures.
+ * A Lua script for wrk: each wrk thread holds one connection and is one session
+ * (`<prefix>-<i>`, i = the thread's index), sending one message after another as a customer
+ * does; `kind: 'invoke'` calls `echo.say` instead. The `done` hook prints one
+ * `WRK_JSON {...}` line with the figures.
  */
-export function writeWrkScript(dir, { kind, prefix, sessions, token, texts }) {
+export function writeWrkScript(dir, { kind, prefix, token, texts }) {
   const file = join(dir, `${kind}.lua`);
   const quoted = texts.map((t) => JSON.stringify(JSON.stringify(t))).join(', ');
   writeFileSync(
     file,
     `
 local texts = { ${quoted} }
+local threads = 0
+function setup(thread)
+  thread:set("sid", threads)
+  threads = threads + 1
+end
 local n = 0
 function request()
   n = n + 1
-  local text = texts[(n % #texts) + 1]
+  local text = texts[((n + sid) % #texts) + 1]
   local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer ${token}" }
   if "${kind}" == "invoke" then
     return wrk.format("POST", "/v1/tools/echo.say/invoke", headers, '{"input":{"text":' .. text .. '}}')
   end
-  headers["Idempotency-Key"] = "${prefix}-" .. n
-  local path = "/v1/sessions/${prefix}-" .. (n % ${sessions}) .. "/messages"
-  return wrk.format("POST", path, headers, '{"text":' .. text .. '}')
+  headers["Idempotency-Key"] = "${prefix}-" .. sid .. "-" .. n
+  return wrk.format("POST", "/v1/sessions/${prefix}-" .. sid .. "/messages", headers, '{"text":' .. text .. '}')
 end
 function done(summary, latency, requests)
   local e = summary.errors
@@ -51,11 +56,12 @@ end
 }
 
 /**
- * Runs wrk (one thread, `connections`, `seconds`) against `url` with `script`; resolves to
- * its figures and its own CPU seconds (from bash's `times`, which reports its children's).
+ * Runs wrk (`connections` threads of one connection each, `seconds`) against `url` with
+ * `script`; resolves to its figures and its own CPU seconds (from bash's `times`, which
+ * reports its children's).
  */
 export function runWrk(url, script, { connections, seconds }) {
-  const command = `wrk -t1 -c${connections} -d${seconds}s --timeout 5s -s "$1" "$2"; times`;
+  const command = `wrk -t${connections} -c${connections} -d${seconds}s --timeout 5s -s "$1" "$2"; times`;
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', command, 'wrk', script, url], {
       stdio: ['ignore', 'pipe', 'inherit'],
