@@ -1,12 +1,17 @@
 // `npm run bench`: every benchmark in its own process, then one merged report in
-// bench/results/latest.json. BENCH_ONLY=callPath|sandboxPath|messagePath|pluginDrop|pluginInstall runs one of them.
+// bench/results/latest.json. BENCH_ONLY=callPath|sandboxPath|messagePath|pluginDrop|pluginInstall|searchPath runs one of them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 
-const benches = ['callPath', 'sandboxPath', 'messagePath', 'pluginDrop', 'pluginInstall'].filter(
-  (name) => !process.env['BENCH_ONLY'] || process.env['BENCH_ONLY'] === name,
-);
+const benches = [
+  'callPath',
+  'sandboxPath',
+  'messagePath',
+  'pluginDrop',
+  'pluginInstall',
+  'searchPath',
+].filter((name) => !process.env['BENCH_ONLY'] || process.env['BENCH_ONLY'] === name);
 const report = {
   date: new Date().toISOString(),
   node: process.version,
