@@ -303,9 +303,10 @@ async function messages(url, dir) {
   };
 }
 
+let databaseCount = 0;
 async function withPostgresDatabase(fn) {
   const { default: pg } = await import('pg');
-  const name = `th_bench_search_${run}`;
+  const name = `th_bench_search_${run}_${(databaseCount += 1)}`;
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   await admin.connect();
   await admin.query(`create database ${name}`);

@@ -20,14 +20,21 @@ export interface SearchBackend {
     documents: readonly Required<SearchDocument>[],
   ): Promise<{ added: number; updated: number }>;
   remove(plugin: string, ids: readonly string[]): Promise<number>;
+  /** The best `limit` rows holding every term (`every`) or any of them. */
   query(
     plugin: string,
     terms: readonly string[],
+    every: boolean,
     limit: number,
     tags: readonly string[],
   ): Promise<SearchRow[]>;
   count(plugin: string): Promise<number>;
 }
 
-/** Terms of 3 characters or more match as prefixes too (`passw` finds `password`). */
-export const PREFIX_MIN_CHARS = 3;
+/**
+ * The last term, when it has 3 characters or more, matches as a prefix too (`passw` finds
+ * `password`, as a customer still typing means); the others as whole words, stemmed.
+ */
+export function isPrefixTerm(terms: readonly string[], index: number): boolean {
+  return index === terms.length - 1 && (terms[index]?.length ?? 0) >= 3;
+}

@@ -96,6 +96,16 @@ function searchContract(setup: () => Promise<{ make: Maker; reset: () => Promise
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
   });
 
+  it('answers documents holding every word first, when there are `limit` of them', async () => {
+    const search = make('kb');
+    await search.index([
+      { id: 'both', body: 'alpha beta and a few more words of padding' },
+      { id: 'one', title: 'Alpha alpha', body: 'alpha alpha alpha alpha' },
+    ]);
+    expect(await ids(search, 'alpha beta', { limit: 1 })).toEqual(['both']);
+    expect((await ids(search, 'alpha beta', { limit: 2 })).sort()).toEqual(['both', 'one']);
+  });
+
   it('matches plurals and partial words', async () => {
     const search = make('kb');
     await search.index(ARTICLES);

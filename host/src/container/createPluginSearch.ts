@@ -60,7 +60,12 @@ export function createPluginSearch(orm: SqlOrm, pluginName: string): SearchCapab
       const terms = searchTerms(checkSearchText(text));
       const { limit, tags } = checkSearchOptions(options);
       if (terms.length === 0) return [];
-      const rows = await withDatabase(orm, () => backend.query(plugin, terms, limit, tags));
+      // Documents holding every word first: when there are enough of them, ranking only those
+      // spares scoring the many that hold one common word.
+      const rows = await withDatabase(orm, async () => {
+        const every = terms.length > 1 ? await backend.query(plugin, terms, true, limit, tags) : [];
+        return every.length === limit ? every : backend.query(plugin, terms, false, limit, tags);
+      });
       return rows.map((row): SearchHit => ({
         id: row.id,
         title: row.title,

@@ -1,5 +1,5 @@
 import type { SqlOrm } from '../db/Database.js';
-import { PREFIX_MIN_CHARS, type SearchBackend } from './SearchBackend.js';
+import { isPrefixTerm, type SearchBackend } from './SearchBackend.js';
 
 const UPSERT =
   'insert into "plugin_search_document" ("plugin", "id", "title", "body", "tags") ' +
@@ -19,10 +19,10 @@ const queryText = (tagged: boolean) =>
   'order by score desc, "id" collate "C" limit ?';
 
 /** Quoted lexemes joined by `|`: a term is letters and digits, so nothing in it is syntax. */
-function tsquery(terms: readonly string[]): string {
+function tsquery(terms: readonly string[], every: boolean): string {
   return terms
-    .map((term) => (term.length >= PREFIX_MIN_CHARS ? `'${term}':*` : `'${term}'`))
-    .join(' | ');
+    .map((term, i) => (isPrefixTerm(terms, i) ? `'${term}':*` : `'${term}'`))
+    .join(every ? ' & ' : ' | ');
 }
 
 /** The `search` tables on PostgreSQL (tsvector, GIN, ts_rank_cd), through the ORM's connection. */
@@ -47,8 +47,8 @@ export function createPostgresSearchBackend(orm: SqlOrm): SearchBackend {
       return result.affectedRows;
     },
 
-    async query(plugin, terms, limit, tags) {
-      const params: unknown[] = [tsquery(terms), plugin];
+    async query(plugin, terms, every, limit, tags) {
+      const params: unknown[] = [tsquery(terms, every), plugin];
       if (tags.length > 0) params.push(JSON.stringify(tags));
       params.push(limit);
       const rows = await execute<

@@ -1,5 +1,5 @@
 import type { SqlOrm } from '../db/Database.js';
-import { PREFIX_MIN_CHARS, type SearchBackend, type SearchRow } from './SearchBackend.js';
+import { isPrefixTerm, type SearchBackend, type SearchRow } from './SearchBackend.js';
 
 interface Statement {
   all(...params: unknown[]): unknown[];
@@ -34,15 +34,15 @@ const queryText = (tagged: boolean) =>
   (tagged
     ? 'and not exists (select 1 from json_each(?) w where w.value not in (select value from json_each(d."tags"))) '
     : '') +
-  'order by rank, d."id" limit ?) ' +
+  'order by rank, f."rowid" limit ?) ' +
   'select d."id", d."title", d."body", d."tags", -top.rank as score from top ' +
-  'join "plugin_search_document" d on d."rowid" = top.r order by top.rank, d."id"';
+  'join "plugin_search_document" d on d."rowid" = top.r order by top.rank, top.r';
 
 /** Quoted FTS5 strings: a term is letters and digits, so nothing in it is query syntax. */
-function matchExpression(terms: readonly string[]): string {
+function matchExpression(terms: readonly string[], every: boolean): string {
   return terms
-    .map((term) => (term.length >= PREFIX_MIN_CHARS ? `"${term}"*` : `"${term}"`))
-    .join(' OR ');
+    .map((term, i) => (isPrefixTerm(terms, i) ? `"${term}"*` : `"${term}"`))
+    .join(every ? ' AND ' : ' OR ');
 }
 
 /** The `search` tables on SQLite (FTS5), through better-sqlite3 with prepared statements. */
@@ -74,10 +74,10 @@ export function createSqliteSearchBackend(orm: SqlOrm): SearchBackend {
       return statement(sqlite, REMOVE).run(plugin, JSON.stringify(ids)).changes;
     },
 
-    async query(plugin, terms, limit, tags) {
+    async query(plugin, terms, every, limit, tags) {
       const sqlite = await db();
       const tagged = tags.length > 0;
-      const params: unknown[] = [matchExpression(terms), plugin];
+      const params: unknown[] = [matchExpression(terms, every), plugin];
       if (tagged) params.push(JSON.stringify(tags));
       params.push(limit);
       const rows = statement(sqlite, queryText(tagged)).all(...params) as (Omit<
