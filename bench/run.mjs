@@ -13,6 +13,7 @@ const BENCHES = [
   'sessionMemory', // memory: 100k in-memory sessions
   'pluginDrop', // P5
   'pluginInstall', // P5b
+  'searchPath', // P6
 ];
 
 const only = process.env['BENCH_ONLY']?.split(',');

@@ -58,6 +58,8 @@ describe('the harness and the host agree', () => {
     ['a granted store', manifestOf('parity', { permissions: { store: true } }), 'use_store'],
     ['an ungranted cache', manifestOf('parity'), 'use_cache'],
     ['a granted cache', manifestOf('parity', { permissions: { cache: true } }), 'use_cache'],
+    ['an ungranted search', manifestOf('parity'), 'use_search'],
+    ['a granted search', manifestOf('parity', { permissions: { search: true } }), 'use_search'],
   ])('on %s', async (_case, manifest, tool) => {
     const fromHost = await hostCall(manifest, tool);
     expect(await harnessCall(manifest, tool)).toEqual(fromHost);

@@ -106,7 +106,7 @@ describe('plugin loading from manifests', () => {
       "Plugin 'init-throws' could not be loaded: create/initialize threw: cannot reach the billing database",
     );
     expect(errors['sdk-too-new']).toBe(
-      "Plugin 'sdk-too-new' requires @toolhost/plugin-sdk ^2.0.0, but the host provides 1.0.0",
+      "Plugin 'sdk-too-new' requires @toolhost/plugin-sdk ^2.0.0, but the host provides 1.1.0",
     );
     expect(errors['not-a-plugin']).toContain('is not a definePlugin(...) result');
     expect(errors['missing']).toContain(

@@ -3,6 +3,7 @@ import { BaseTool } from './BaseTool.js';
 import type { CallContext, PluginContext } from './PluginContext.js';
 import { ok, type ToolResult } from './ToolResult.js';
 import { createMemoryCache } from './testing/createMemoryCache.js';
+import { createMemorySearch } from './testing/createMemorySearch.js';
 import { createMemoryStore } from './testing/createMemoryStore.js';
 import { createRecordingLogger } from './testing/createRecordingLogger.js';
 import { createFetchHttp } from './host/createFetchHttp.js';
@@ -16,6 +17,7 @@ function context(): PluginContext {
     http: createFetchHttp({ pluginName: 'echo', allowedOrigins: [] }),
     cache: createMemoryCache(),
     store: createMemoryStore(),
+    search: createMemorySearch(),
   };
 }
 

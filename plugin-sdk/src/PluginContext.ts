@@ -63,6 +63,60 @@ export interface StoreCapability {
   list(prefix?: string, options?: { limit?: number }): Promise<StoredDocument[]>;
 }
 
+/** A document of the plugin's search index; `id` replaces any document indexed under it. */
+export interface SearchDocument {
+  id: string;
+  title?: string;
+  body: string;
+  /** Exact labels that `query(..., { filter: { tags } })` selects on; not searched as text. */
+  tags?: string[];
+}
+
+export interface SearchQueryOptions {
+  /** How many hits at most, 1 to 50 (default 10). */
+  limit?: number;
+  /** Only documents carrying every one of these tags. */
+  filter?: { tags?: string[] };
+}
+
+export interface SearchHit {
+  id: string;
+  title: string;
+  /** BM25 relevance (higher is better); comparable within one query only. */
+  score: number;
+  /** About 200 characters of the body around the first matched word, `…` where it was cut. */
+  snippet: string;
+  tags: string[];
+}
+
+/**
+ * Full-text search over the plugin's own documents (SQLite FTS5 or PostgreSQL full-text
+ * search in the host database, so every host of a fleet sees the same index). The text of
+ * `query` is words only: quotes, operators and column names in it are searched as words,
+ * never as query syntax. Hits rank by BM25 (title words weigh more), with English stemming
+ * and prefix matching.
+ */
+export interface SearchCapability {
+  /**
+   * Adds or replaces documents, all or none; resolves to how many ids were new and how many
+   * replaced.
+   * @throws ToolhostError `TOOLHOST_ERR_SEARCH_INVALID` for a malformed or oversized batch.
+   */
+  index(documents: SearchDocument[]): Promise<{ added: number; updated: number }>;
+  /**
+   * Removes documents by id; resolves to how many existed.
+   * @throws ToolhostError `TOOLHOST_ERR_SEARCH_INVALID` for malformed ids.
+   */
+  remove(ids: string[]): Promise<number>;
+  /**
+   * The best hits for `text`, best first; text without a searchable word answers no hit.
+   * @throws ToolhostError `TOOLHOST_ERR_SEARCH_INVALID` for a bad limit or filter.
+   */
+  query(text: string, options?: SearchQueryOptions): Promise<SearchHit[]>;
+  /** How many documents the plugin has indexed. */
+  count(): Promise<number>;
+}
+
 /** What `create` receives: capabilities only, each async with plain-data arguments and results. */
 export interface PluginContext<TConfig extends JsonObject = JsonObject> {
   readonly pluginName: string;
@@ -74,6 +128,8 @@ export interface PluginContext<TConfig extends JsonObject = JsonObject> {
   readonly http: HttpCapability;
   readonly cache: CacheCapability;
   readonly store: StoreCapability;
+  /** Since SDK 1.1; rejects with `permission_denied` unless the manifest grants `search`. */
+  readonly search: SearchCapability;
 }
 
 /** Per-call context handed to every tool method. */

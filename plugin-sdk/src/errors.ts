@@ -10,6 +10,7 @@ export const ERROR_CATALOG = {
   TOOLHOST_ERR_CONFIG_INVALID: "Configuration of plugin '{plugin}' is invalid: {details}",
   TOOLHOST_ERR_TOOL_UNKNOWN: "Tool '{tool}' is not registered",
   TOOLHOST_ERR_HARNESS_ASSERTION: "Tool '{tool}' broke its contract: {details}",
+  TOOLHOST_ERR_SEARCH_INVALID: 'search.{operation}(): {details}',
 } as const;
 
 export type ToolhostErrorCode = keyof typeof ERROR_CATALOG;

@@ -10,6 +10,7 @@ export type {
   CallContext,
   HttpCapability,
   PluginContext,
+  SearchCapability,
   StoreCapability,
 } from './PluginContext.js';
 export { fail, ok, type JsonObject, type ToolErrorCode, type ToolResult } from './ToolResult.js';

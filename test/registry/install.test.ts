@@ -240,7 +240,7 @@ export default definePlugin({
     expect(installed.body).toMatchObject({
       code: 'TOOLHOST_HTTP_PLUGIN_REFUSED',
       detail:
-        "Plugin '@acme/plugin-future@1.0.0' requires @toolhost/plugin-sdk ^9.0.0, but the host provides 1.0.0",
+        "Plugin '@acme/plugin-future@1.0.0' requires @toolhost/plugin-sdk ^9.0.0, but the host provides 1.1.0",
     });
     expect(existsSync(marker)).toBe(false);
     expect(installedFolders(host).some((name) => name.includes('future'))).toBe(false);

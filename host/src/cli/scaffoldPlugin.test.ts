@@ -37,8 +37,8 @@ describe('scaffoldPlugin', () => {
     >;
     expect(pkg).toMatchObject({
       name: 'toolhost-plugin-orders',
-      toolhost: { sdk: '^1.0.0', name: 'orders' },
-      peerDependencies: { '@toolhost/plugin-sdk': '^1.0.0' },
+      toolhost: { sdk: '^1.1.0', name: 'orders' },
+      peerDependencies: { '@toolhost/plugin-sdk': '^1.1.0' },
       publishConfig: { registry: REGISTRY },
     });
     expect(pkg).not.toHaveProperty('private');

@@ -1,5 +1,10 @@
 import { inject, injectable } from 'tsyringe';
-import type { CacheCapability, PluginContext, StoreCapability } from '@toolhost/plugin-sdk';
+import type {
+  CacheCapability,
+  PluginContext,
+  SearchCapability,
+  StoreCapability,
+} from '@toolhost/plugin-sdk';
 import {
   createPluginContext,
   type Logger,
@@ -21,6 +26,7 @@ export class PluginContextFactory {
     @inject(PLUGIN.Logger) private readonly logger: Logger,
     @inject(PLUGIN.Cache) private readonly cache: CacheCapability,
     @inject(PLUGIN.Store) private readonly store: StoreCapability,
+    @inject(PLUGIN.Search) private readonly search: SearchCapability,
     @inject(ROOT.Fetch) private readonly fetch: typeof globalThis.fetch,
     @inject(ROOT.Env) private readonly env: Readonly<Record<string, string | undefined>>,
   ) {}
@@ -39,6 +45,7 @@ export class PluginContextFactory {
       defaultTimeoutMs: manifest.policy?.timeoutMs ?? 30_000,
       cache: this.cache,
       store: this.store,
+      search: this.search,
     });
   }
 

@@ -2,12 +2,13 @@ import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import type { Logger } from '@toolhost/plugin-sdk/host';
 import type { Manifest } from '../manifests/Manifest.js';
 import { createPluginCache } from './createPluginCache.js';
+import { createPluginSearch } from './createPluginSearch.js';
 import { createPluginStore } from './createPluginStore.js';
 import { PLUGIN, ROOT } from './tokens.js';
 
 /**
  * A plugin's child container: its manifest, and its capabilities resolved from the root
- * services (a logger bound to it, a cache and a store namespaced to it). One per load, so a
+ * services (a logger bound to it, a cache, a store and a search index namespaced to it). One per load, so a
  * reloaded plugin starts from fresh capabilities.
  */
 export function createPluginContainer(
@@ -36,6 +37,11 @@ export function createPluginContainer(
   child.register(PLUGIN.Store, {
     useFactory: instanceCachingFactory((c) =>
       createPluginStore(c.resolve(ROOT.Database).orm, name),
+    ),
+  });
+  child.register(PLUGIN.Search, {
+    useFactory: instanceCachingFactory((c) =>
+      createPluginSearch(c.resolve(ROOT.Database).orm, name),
     ),
   });
   return child;

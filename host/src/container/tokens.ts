@@ -1,5 +1,5 @@
 import type { InjectionToken } from 'tsyringe';
-import type { CacheCapability, StoreCapability } from '@toolhost/plugin-sdk';
+import type { CacheCapability, SearchCapability, StoreCapability } from '@toolhost/plugin-sdk';
 import type { Logger as PluginLogger } from '@toolhost/plugin-sdk/host';
 import type { Logger } from 'winston';
 import type { CacheBackend } from '../cache/CacheBackend.js';
@@ -20,7 +20,8 @@ export const ROOT = {
 export const PLUGIN = {
   Manifest: Symbol('Manifest') as InjectionToken<Manifest>,
   Logger: Symbol('PluginLogger') as InjectionToken<PluginLogger>,
-  /** The plugin's namespaced cache and store, before its manifest's grants are applied. */
+  /** The plugin's namespaced cache, store and search, before its manifest's grants are applied. */
   Cache: Symbol('PluginCache') as InjectionToken<CacheCapability>,
   Store: Symbol('PluginStore') as InjectionToken<StoreCapability>,
+  Search: Symbol('PluginSearch') as InjectionToken<SearchCapability>,
 } as const;

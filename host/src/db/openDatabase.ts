@@ -24,6 +24,9 @@ function ormOptions() {
     // The host never creates databases: a missing one is reported as unavailable.
     ensureDatabase: false,
     debug: false,
+    // The search tables (an FTS5 table and its shadow tables on SQLite, a generated tsvector on
+    // PostgreSQL) are plain SQL of their migration, not entities.
+    schemaGenerator: { skipTables: [/^plugin_search_/] },
     migrations: {
       migrationsList,
       tableName: 'mikro_orm_migrations',

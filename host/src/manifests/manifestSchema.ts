@@ -57,6 +57,7 @@ export const manifestSchema = {
         },
         cache: { type: 'boolean' },
         store: { type: 'boolean' },
+        search: { type: 'boolean' },
       },
     },
     policy: {

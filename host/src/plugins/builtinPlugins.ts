@@ -6,7 +6,12 @@ import type { Manifest } from '../manifests/Manifest.js';
  * statically from the plugins dir; ENABLE_* flags still apply).
  */
 export const BUILTIN_PLUGINS: readonly Manifest[] = [
-  { name: 'rag', enabled: true, source: { path: 'rag' }, permissions: { store: true } },
+  {
+    name: 'rag',
+    enabled: true,
+    source: { path: 'rag' },
+    permissions: { store: true, search: true },
+  },
   { name: 'memory', enabled: true, source: { path: 'memory' }, permissions: { store: true } },
   {
     name: 'escalation',

@@ -163,6 +163,13 @@ export function capabilityHandlers(
           limit === undefined || limit === null ? {} : { limit: limit as number },
         );
       }),
+      // The search capability checks its own arguments as untrusted data (checkSearchInput).
+      'search.index': gated((ctx, [documents]) => ctx.search.index(documents as never)),
+      'search.remove': gated((ctx, [ids]) => ctx.search.remove(ids as never)),
+      'search.query': gated((ctx, [text, options]) =>
+        ctx.search.query(text as never, options as never),
+      ),
+      'search.count': gated((ctx) => ctx.search.count()),
     },
     notes: {
       log([level, message, fields]) {

@@ -6,6 +6,7 @@ import type {
   HttpCapability,
   Logger,
   PluginContext,
+  SearchCapability,
   StoreCapability,
 } from '../PluginContext.js';
 import type { JsonObject } from '../ToolResult.js';
@@ -19,6 +20,8 @@ export interface PluginPermissions {
   http?: readonly string[];
   cache?: boolean;
   store?: boolean;
+  /** Since SDK 1.1: full-text search over the plugin's own documents. */
+  search?: boolean;
 }
 
 /** What a PluginContext is made of, before the rules below are applied. */
@@ -28,9 +31,11 @@ export interface PluginContextParts {
   permissions?: PluginPermissions;
   secrets?: Readonly<Record<string, string>>;
   logger: Logger;
-  /** The plugin's own cache and store (namespaced to it); handed over only when granted. */
+  /** The plugin's own cache and store (namespaced to it); each handed over only when granted. */
   cache: CacheCapability;
   store: StoreCapability;
+  /** The plugin's own search index (namespaced to it); handed over only when granted. */
+  search: SearchCapability;
   /** Replaces the fetch-based `http`; its calls are still limited to the granted origins. */
   http?: HttpCapability;
   /** For the fetch-based `http`: the fetch it uses, and the timeout of a request that names none. */
@@ -111,5 +116,14 @@ export function createPluginContext(
       grants.store === true
         ? parts.store
         : { get: deny('store'), put: deny('store'), delete: deny('store'), list: deny('store') },
+    search:
+      grants.search === true
+        ? parts.search
+        : {
+            index: deny('search'),
+            remove: deny('search'),
+            query: deny('search'),
+            count: deny('search'),
+          },
   });
 }

@@ -24,6 +24,9 @@ export type {
   HttpResponse,
   LogFields,
   Logger,
+  SearchDocument,
+  SearchHit,
+  SearchQueryOptions,
   StoredDocument,
 } from '../PluginContext.js';
 export { isToolErrorCode, isToolResult, TOOL_ERROR_CODES } from '../ToolResult.js';
@@ -41,4 +44,14 @@ export {
   type PluginPermissions,
 } from './createPluginContext.js';
 export { describeSchemaErrors } from './describeSchemaErrors.js';
+export {
+  checkSearchDocuments,
+  checkSearchIds,
+  checkSearchOptions,
+  checkSearchText,
+  SEARCH_LIMITS,
+  type CheckedQuery,
+} from './checkSearchInput.js';
+export { makeSearchSnippet } from './makeSearchSnippet.js';
+export { searchTerms, termStem } from './searchTerms.js';
 export { SDK_VERSION } from './version.js';

@@ -9,11 +9,13 @@ import type {
   CacheCapability,
   HttpCapability,
   PluginContext,
+  SearchCapability,
   StoreCapability,
 } from '../PluginContext.js';
 import { fail, type JsonObject, type ToolResult } from '../ToolResult.js';
 import { toolResultSchema } from '../toolResultSchema.js';
 import { createMemoryCache } from './createMemoryCache.js';
+import { createMemorySearch } from './createMemorySearch.js';
 import { createMemoryStore } from './createMemoryStore.js';
 import { createRecordingLogger, type LogRecord } from './createRecordingLogger.js';
 
@@ -24,16 +26,17 @@ export interface HarnessOptions {
   config?: JsonObject;
   secrets?: Record<string, string>;
   /**
-   * What the manifest grants (its `permissions`): origins for `http`, `cache`, `store`. As in
+   * What the manifest grants (its `permissions`): origins for `http`, `cache`, `store`, `search`. As in
    * the host, nothing is granted unless named, and a capability that is not rejects every
    * call with a ToolError `permission_denied`.
    */
   permissions?: PluginPermissions;
   /** Replaces the real fetch-based `http`; its calls are still limited to `permissions.http`. */
   http?: HttpCapability;
-  /** What backs `cache` and `store` when granted (default: fresh in-memory ones). */
+  /** What backs `cache`, `store` and `search` when granted (default: fresh in-memory ones). */
   cache?: CacheCapability;
   store?: StoreCapability;
+  search?: SearchCapability;
 }
 
 export interface HarnessCallOptions {
@@ -85,6 +88,7 @@ export async function createPluginHarness(
     logger,
     cache: options.cache ?? createMemoryCache(),
     store: options.store ?? createMemoryStore(),
+    search: options.search ?? createMemorySearch(),
   });
   const instance = await plugin.create(context);
   await instance.initialize();

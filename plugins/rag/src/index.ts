@@ -14,7 +14,7 @@ export default definePlugin({
   tools: {
     search: {
       description:
-        'Searches the support knowledge base (BM25 over title and body, prefix and fuzzy matching) ' +
+        'Searches the support knowledge base (BM25 over title and body, English stemming and prefix matching) ' +
         'and answers the best articles with a snippet around the first matched term',
       inputSchema: {
         type: 'object',

@@ -8,6 +8,7 @@ import type { ScratchDatabase } from '../testing/ScratchDatabase.js';
 
 const PLUGIN_DOCUMENT = 'Migration20261124000000_plugin_document';
 const MESSAGE_AUDIT = 'Migration20261125000000_message_audit';
+const PLUGIN_SEARCH = 'Migration20261202000100_plugin_search';
 const COLUMNS = [
   'escalation_ticket_id',
   'id',
@@ -103,9 +104,9 @@ function messageAuditMigration(createScratch: () => Promise<ScratchDatabase>): v
   it('creates message_audit with its indexes, reverts it alone, and applies it again', async () => {
     expect(await database.migrationStatus()).toEqual({
       executed: [],
-      pending: [PLUGIN_DOCUMENT, MESSAGE_AUDIT],
+      pending: [PLUGIN_DOCUMENT, MESSAGE_AUDIT, PLUGIN_SEARCH],
     });
-    expect(await database.migrate()).toEqual([PLUGIN_DOCUMENT, MESSAGE_AUDIT]);
+    expect(await database.migrate()).toEqual([PLUGIN_DOCUMENT, MESSAGE_AUDIT, PLUGIN_SEARCH]);
     const migrated = await shapeOf(database);
     expect(migrated).toEqual({
       tables: ['message_audit', 'plugin_document'],
@@ -114,10 +115,11 @@ function messageAuditMigration(createScratch: () => Promise<ScratchDatabase>): v
     });
     expect(await database.orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe('');
 
+    expect(await database.rollback()).toEqual([PLUGIN_SEARCH]);
     expect(await database.rollback()).toEqual([MESSAGE_AUDIT]);
     expect(await database.migrationStatus()).toEqual({
       executed: [PLUGIN_DOCUMENT],
-      pending: [MESSAGE_AUDIT],
+      pending: [MESSAGE_AUDIT, PLUGIN_SEARCH],
     });
     expect(await shapeOf(database)).toEqual({
       tables: ['plugin_document'],
@@ -125,14 +127,15 @@ function messageAuditMigration(createScratch: () => Promise<ScratchDatabase>): v
       auditIndexes: {},
     });
 
-    expect(await database.migrate()).toEqual([MESSAGE_AUDIT]);
+    expect(await database.migrate()).toEqual([MESSAGE_AUDIT, PLUGIN_SEARCH]);
     expect(await shapeOf(database)).toEqual(migrated);
     expect(await database.orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe('');
 
+    expect(await database.rollback()).toEqual([PLUGIN_SEARCH]);
     expect(await database.rollback()).toEqual([MESSAGE_AUDIT]);
     expect(await database.rollback()).toEqual([PLUGIN_DOCUMENT]);
     expect((await shapeOf(database)).tables).toEqual([]);
-    expect(await database.migrate()).toEqual([PLUGIN_DOCUMENT, MESSAGE_AUDIT]);
+    expect(await database.migrate()).toEqual([PLUGIN_DOCUMENT, MESSAGE_AUDIT, PLUGIN_SEARCH]);
     expect(await shapeOf(database)).toEqual(migrated);
   });
 }

@@ -2,6 +2,7 @@ import type {
   CacheCapability,
   HttpCapability,
   PluginContext,
+  SearchCapability,
   StoreCapability,
 } from '@toolhost/plugin-sdk';
 import type { HttpRequestInit, LogFields, Logger } from '@toolhost/plugin-sdk/host';
@@ -73,6 +74,12 @@ export function proxyContext(
     delete: call('store.delete'),
     list: call('store.list'),
   };
+  const search: SearchCapability = {
+    index: call('search.index'),
+    remove: call('search.remove'),
+    query: call('search.query'),
+    count: call('search.count'),
+  };
   return Object.freeze({
     pluginName,
     config: deepFreeze(config),
@@ -81,5 +88,6 @@ export function proxyContext(
     http: Object.freeze(http),
     cache: Object.freeze(cache),
     store: Object.freeze(store),
+    search: Object.freeze(search),
   });
 }
