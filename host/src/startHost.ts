@@ -246,7 +246,10 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
         processMessage: (request) => agent.processMessage(request),
         session: (sessionId, owner) => sessions.readOwned(sessionId, owner),
       },
-      audit: { list: (sessionId) => audit.list(sessionId) },
+      audit: {
+        list: (sessionId) => audit.list(sessionId),
+        readPayload: (key) => audit.readPayload(key),
+      },
     });
     phase('http', { host: settings.host, port: settings.port });
     const server = await step(startHttpServer(app, { host: settings.host, port: settings.port }));

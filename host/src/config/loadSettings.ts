@@ -3,7 +3,14 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { HostError } from '../errors.js';
 import { parseApiKeys, withAdminToken } from './parseApiKeys.js';
-import type { ApiKeySetting, PackageRegistrySettings, PluginFlags, Settings } from './Settings.js';
+import { type BlobLocation, parseBlobUrl } from './parseBlobUrl.js';
+import type {
+  ApiKeySetting,
+  AuditBlobSettings,
+  PackageRegistrySettings,
+  PluginFlags,
+  Settings,
+} from './Settings.js';
 
 const flag = { type: 'boolean' } as const;
 /** One or more ed25519 public keys (32 bytes, base64), separated by commas or spaces. */
@@ -54,6 +61,11 @@ const envSchema = {
     TOOLHOST_REGISTRY_RETRIES: { type: 'integer', minimum: 0, maximum: 10 },
     TOOLHOST_REQUIRE_SIGNED_PLUGINS: flag,
     TOOLHOST_TRUSTED_PUBLISHER_KEYS: { type: 'string', pattern: PUBLISHER_KEYS },
+    AUDIT_BLOB_URL: { type: 'string', pattern: '^s3://' },
+    AWS_ENDPOINT_URL_S3: { type: 'string', pattern: '^https?://[^\\s]+$' },
+    AWS_REGION: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
+    AWS_ACCESS_KEY_ID: { type: 'string', minLength: 1 },
+    AWS_SECRET_ACCESS_KEY: { type: 'string', minLength: 1 },
   },
 } as const;
 
@@ -99,6 +111,11 @@ interface Env {
   TOOLHOST_REGISTRY_RETRIES?: number;
   TOOLHOST_REQUIRE_SIGNED_PLUGINS?: boolean;
   TOOLHOST_TRUSTED_PUBLISHER_KEYS?: string;
+  AUDIT_BLOB_URL?: string;
+  AWS_ENDPOINT_URL_S3?: string;
+  AWS_REGION?: string;
+  AWS_ACCESS_KEY_ID?: string;
+  AWS_SECRET_ACCESS_KEY?: string;
 }
 
 export const SETTINGS_VARIABLES = Object.keys(envSchema.properties);
@@ -110,7 +127,8 @@ function shownValue(variable: string, value: string): string {
   if (
     variable === 'TOOLHOST_ADMIN_TOKEN' ||
     variable === 'TOOLHOST_API_KEYS' ||
-    variable === 'TOOLHOST_REGISTRY_TOKEN'
+    variable === 'TOOLHOST_REGISTRY_TOKEN' ||
+    variable === 'AWS_SECRET_ACCESS_KEY'
   ) {
     return 'the value';
   }
@@ -227,6 +245,36 @@ export function loadSettings(
     startupTimeoutMs: e.TOOLHOST_STARTUP_TIMEOUT_MS ?? 30_000,
     idempotencyTtlSeconds: e.TOOLHOST_IDEMPOTENCY_TTL_SECONDS ?? 86_400,
     packageRegistry: packageRegistrySettings(e),
+    auditBlobs: auditBlobSettings(e),
+  };
+}
+
+/** `AUDIT_BLOB_URL` and the AWS SDK's standard variables for it. */
+function auditBlobSettings(e: Env): AuditBlobSettings {
+  let location: BlobLocation;
+  try {
+    location = parseBlobUrl(e.AUDIT_BLOB_URL ?? null);
+  } catch (error) {
+    throw new HostError('TOOLHOST_ERR_SETTINGS_INVALID', {
+      variable: 'AUDIT_BLOB_URL',
+      details: (error as Error).message,
+    });
+  }
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = e;
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new HostError('TOOLHOST_ERR_SETTINGS_INVALID', {
+      variable: accessKeyId === undefined ? 'AWS_ACCESS_KEY_ID' : 'AWS_SECRET_ACCESS_KEY',
+      details: 'set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither',
+    });
+  }
+  return {
+    location,
+    endpoint: e.AWS_ENDPOINT_URL_S3 ?? null,
+    region: e.AWS_REGION ?? null,
+    credentials:
+      accessKeyId === undefined || secretAccessKey === undefined
+        ? null
+        : { accessKeyId, secretAccessKey },
   };
 }
 
