@@ -104,7 +104,12 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
     logger.info('start-up phase', { phase: name, ...fields });
   };
   const step = <T>(work: Promise<T>) => abortable(work, signal);
-  const tracing = options.tracing ?? createTracing({ otlpEndpoint: settings.otlpEndpoint });
+  const tracing =
+    options.tracing ??
+    createTracing({
+      otlpEndpoint: settings.otlpEndpoint,
+      exportDelayMs: settings.otlpExportDelayMs,
+    });
   const cleanups: Array<() => Promise<void>> = [() => tracing.shutdown()];
   const closeAll = async () => {
     for (const cleanup of cleanups.reverse()) {

@@ -71,6 +71,8 @@ export interface Settings {
   adminToken: string | null;
   logLevel: LogLevel;
   otlpEndpoint: string | null;
+  /** `OTEL_BSP_SCHEDULE_DELAY`: how long spans wait to be exported in one batch. */
+  otlpExportDelayMs: number;
   bodyLimitBytes: number;
   /** Watch the manifests dir and apply changes while running. */
   watchManifests: boolean;

@@ -40,6 +40,7 @@ const envSchema = {
     TOOLHOST_ADMIN_TOKEN: { type: 'string', minLength: 16 },
     LOG_LEVEL: { enum: ['error', 'warn', 'info', 'debug'] },
     OTEL_EXPORTER_OTLP_ENDPOINT: { type: 'string', pattern: '^https?://' },
+    OTEL_BSP_SCHEDULE_DELAY: { type: 'integer', minimum: 1, maximum: 600_000 },
     TOOLHOST_BODY_LIMIT_BYTES: { type: 'integer', minimum: 1 },
     TOOLHOST_WATCH_MANIFESTS: flag,
     TOOLHOST_DRAIN_TIMEOUT_MS: { type: 'integer', minimum: 0 },
@@ -90,6 +91,7 @@ interface Env {
   TOOLHOST_ADMIN_TOKEN?: string;
   LOG_LEVEL?: Settings['logLevel'];
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  OTEL_BSP_SCHEDULE_DELAY?: number;
   TOOLHOST_BODY_LIMIT_BYTES?: number;
   TOOLHOST_WATCH_MANIFESTS?: boolean;
   TOOLHOST_DRAIN_TIMEOUT_MS?: number;
@@ -228,6 +230,7 @@ export function loadSettings(
     adminToken: e.TOOLHOST_ADMIN_TOKEN ?? null,
     logLevel: e.LOG_LEVEL ?? 'info',
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
+    otlpExportDelayMs: e.OTEL_BSP_SCHEDULE_DELAY ?? 5_000,
     bodyLimitBytes: e.TOOLHOST_BODY_LIMIT_BYTES ?? 1_048_576,
     watchManifests: e.TOOLHOST_WATCH_MANIFESTS ?? true,
     drainTimeoutMs: e.TOOLHOST_DRAIN_TIMEOUT_MS ?? 10_000,
