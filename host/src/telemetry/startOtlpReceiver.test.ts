@@ -54,6 +54,16 @@ describe('startOtlpReceiver', () => {
       kind: 2,
       attributes: { n: 3, ok: true },
     });
+    const listed = await fetch(`${receiver.endpoint}/v1/spans?traceId=${'a'.repeat(32)}`);
+    expect(((await listed.json()) as { spans: unknown[] }).spans).toHaveLength(2);
+    const none = await fetch(`${receiver.endpoint}/v1/spans?traceId=${'c'.repeat(32)}`);
+    expect(await none.json()).toEqual({ spans: [] });
+  });
+
+  it('answers GET /v1/spans?min=N once N spans arrived', async () => {
+    const waiting = fetch(`${receiver.endpoint}/v1/spans?traceId=${'a'.repeat(32)}&min=1`);
+    await post(JSON.stringify(request), { 'content-type': 'application/json' });
+    expect(((await (await waiting).json()) as { spans: unknown[] }).spans).toHaveLength(1);
   });
 
   it.each([

@@ -19,7 +19,8 @@ export interface ReceivedSpan {
  * A loopback OTLP/HTTP trace receiver (`POST /v1/traces`, JSON encoding as the
  * `@opentelemetry/exporter-trace-otlp-http` exporter sends it, gzip or not): decodes each
  * ExportTraceServiceRequest and keeps its spans. `npm run stack` and the tests use it where
- * a collector would be.
+ * a collector would be. `GET /v1/spans[?traceId=<hex>][&min=N]` answers what it kept, as JSON
+ * (with `min`, once there are that many, or after 10 s).
  */
 export interface OtlpReceiver {
   /** `http://127.0.0.1:<port>`, the `OTEL_EXPORTER_OTLP_ENDPOINT`. */
@@ -123,8 +124,29 @@ export async function startOtlpReceiver(
   const spans: ReceivedSpan[] = [];
   const refused: string[] = [];
   const events = new EventEmitter();
+  events.setMaxListeners(0);
   const server = createServer((request, response) => {
-    if (request.method !== 'POST' || request.url !== '/v1/traces') {
+    const url = new URL(request.url ?? '/', 'http://receiver');
+    if (request.method === 'GET' && url.pathname === '/v1/spans') {
+      const traceId = url.searchParams.get('traceId');
+      const min = Math.max(0, Math.min(Number(url.searchParams.get('min') ?? 0) || 0, 10_000));
+      const select = () => (traceId === null ? spans : spans.filter((s) => s.traceId === traceId));
+      // `min`: wait (up to 10 s) until that many spans are there, so callers need not poll.
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), 10_000);
+      request.once('close', () => abort.abort());
+      waitFor(() => select().length >= min, abort.signal)
+        .catch(() => undefined)
+        .finally(() => {
+          clearTimeout(timer);
+          if (response.destroyed) return;
+          response
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ spans: select() }));
+        });
+      return;
+    }
+    if (request.method !== 'POST' || url.pathname !== '/v1/traces') {
       response.writeHead(404).end();
       return;
     }
@@ -145,6 +167,15 @@ export async function startOtlpReceiver(
           .end(JSON.stringify({ code: 3, message: refused.at(-1) }));
       });
   });
+  async function waitFor(
+    predicate: (received: readonly ReceivedSpan[]) => boolean,
+    signal?: AbortSignal,
+  ): Promise<readonly ReceivedSpan[]> {
+    while (!predicate(spans)) {
+      await once(events, 'spans', signal ? { signal } : {});
+    }
+    return spans;
+  }
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -152,12 +183,7 @@ export async function startOtlpReceiver(
     endpoint: `http://127.0.0.1:${port}`,
     spans,
     refused,
-    async waitFor(predicate, signal) {
-      while (!predicate(spans)) {
-        await once(events, 'spans', signal ? { signal } : {});
-      }
-      return spans;
-    },
+    waitFor,
     async stop() {
       server.closeAllConnections();
       server.close();
