@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -71,9 +72,11 @@ describeWithPostgres('npm run stack', () => {
 
     it('carries one message end to end: A answers, B sees the session, PostgreSQL the row, S3 the payload, the receiver the spans', async () => {
       const [a, b] = info.hosts;
+      // Redis is shared with other runs: a session id of this run's own.
+      const sessionId = `stack-e2e-${randomUUID()}`;
       const client = { authorization: `Bearer ${info.clientKey}` };
       const text = `Where is my order? It has been weeks. ${'Please look into it. '.repeat(60)}`;
-      const answer = await fetch(`${a}/v1/sessions/stack-e2e/messages`, {
+      const answer = await fetch(`${a}/v1/sessions/${sessionId}/messages`, {
         method: 'POST',
         headers: {
           ...client,
@@ -85,9 +88,9 @@ describeWithPostgres('npm run stack', () => {
       expect(answer.status).toBe(200);
       const reply = (await answer.json()) as { reply: string };
 
-      const session = await fetch(`${b}/v1/sessions/stack-e2e`, { headers: client });
+      const session = await fetch(`${b}/v1/sessions/${sessionId}`, { headers: client });
       expect(session.status).toBe(200);
-      expect(await session.json()).toMatchObject({ sessionId: 'stack-e2e', messageCount: 1 });
+      expect(await session.json()).toMatchObject({ sessionId, messageCount: 1 });
 
       let database: Database | null = null;
       let rows: Array<{ trace_id: string; raw_payload_key: string | null }>;
@@ -96,7 +99,7 @@ describeWithPostgres('npm run stack', () => {
         rows = await database.orm.em
           .getConnection()
           .execute(
-            `select trace_id, raw_payload_key from message_audit where session_id like '%stack-e2e'`,
+            `select trace_id, raw_payload_key from message_audit where session_id like '%${sessionId}'`,
           );
       } finally {
         await database?.close();
