@@ -32,24 +32,26 @@ afterEach(async () => {
   await receiver.stop();
 });
 
-function crmManifest(): Manifest {
+function crmManifest(isolation: NonNullable<Manifest['isolation']>): Manifest {
   return {
     name: 'crm',
     enabled: true,
     source: { path: 'crm' },
-    isolation: 'inline',
+    isolation,
     config: { baseUrl: crm.url },
     secrets: { apiKey: { env: 'CRM_API_KEY' } },
     permissions: { http: [crm.url] },
   };
 }
 
-async function start(): Promise<TestHost> {
+async function start(
+  crmIsolation: NonNullable<Manifest['isolation']> = 'inline',
+): Promise<TestHost> {
   receiver = await startOtlpReceiver();
   t = await startTestHost(
     (dirs) => {
       useBuiltinManifests(dirs, ['rag', 'memory', 'escalation']);
-      dirs.writeManifest(crmManifest());
+      dirs.writeManifest(crmManifest(crmIsolation));
     },
     {
       TOOLHOST_PLUGINS_DIR: REPO_PLUGINS_DIR,
@@ -116,31 +118,34 @@ describe('W3C trace context through the host, exported over OTLP/HTTP', () => {
     expect(receiver.refused).toEqual([]);
   });
 
-  it("sends traceparent on a plugin's ctx.http call: the caller's trace, the tool span as parent", async () => {
-    const host = await start();
-    const before = crm.traceHeaders.length;
-    const called = await host.request('/v1/tools/crm.lookup_customer/invoke', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...bearer(CLIENT),
-        traceparent: TRACEPARENT,
+  it.each(['inline', 'worker', 'process'] as const)(
+    "sends traceparent on a plugin's ctx.http call (%s): the caller's trace, the tool span as parent",
+    async (isolation) => {
+      const host = await start(isolation);
+      const before = crm.traceHeaders.length;
+      const called = await host.request('/v1/tools/crm.lookup_customer/invoke', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...bearer(CLIENT),
+          traceparent: TRACEPARENT,
+          tracestate: 'vendor=opaque',
+        },
+        body: JSON.stringify({ input: { customerId: 'C-1001' } }),
+      });
+      expect(called.status).toBe(200);
+      const [outgoing] = crm.traceHeaders.slice(before);
+      const spans = await receiver.waitFor((all) =>
+        all.some((s) => s.name === 'execute_tool crm.lookup_customer'),
+      );
+      const tool = spans.find((s) => s.name === 'execute_tool crm.lookup_customer');
+      expect(tool).toMatchObject({ traceId: CALLER_TRACE, parentSpanId: CALLER_SPAN });
+      expect(outgoing).toEqual({
+        traceparent: `00-${CALLER_TRACE}-${tool?.spanId}-01`,
         tracestate: 'vendor=opaque',
-      },
-      body: JSON.stringify({ input: { customerId: 'C-1001' } }),
-    });
-    expect(called.status).toBe(200);
-    const [outgoing] = crm.traceHeaders.slice(before);
-    const spans = await receiver.waitFor((all) =>
-      all.some((s) => s.name === 'execute_tool crm.lookup_customer'),
-    );
-    const tool = spans.find((s) => s.name === 'execute_tool crm.lookup_customer');
-    expect(tool).toMatchObject({ traceId: CALLER_TRACE, parentSpanId: CALLER_SPAN });
-    expect(outgoing).toEqual({
-      traceparent: `00-${CALLER_TRACE}-${tool?.spanId}-01`,
-      tracestate: 'vendor=opaque',
-    });
-  });
+      });
+    },
+  );
 
   it.each([
     ['not hex', `00-${'z'.repeat(32)}-${CALLER_SPAN}-01`],
