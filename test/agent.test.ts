@@ -248,14 +248,14 @@ describe('agent telemetry', () => {
       });
       const spans = tracing.exporter.getFinishedSpans();
       const agentSpan = spans.find((span) => span.name === 'agent.process_message');
-      const toolSpans = spans.filter((span) => span.name.startsWith('tool.'));
+      const toolSpans = spans.filter((span) => span.name.startsWith('execute_tool '));
       expect(agentSpan?.attributes).toMatchObject({
         request_id: 'req-trace-1',
         session_id: 's-trace',
       });
       expect(toolSpans.map((span) => span.name).sort()).toEqual([
-        'tool.memory.remember',
-        'tool.rag.search',
+        'execute_tool memory.remember',
+        'execute_tool rag.search',
       ]);
       for (const span of toolSpans) {
         expect(span.spanContext().traceId).toBe(agentSpan?.spanContext().traceId);

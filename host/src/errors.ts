@@ -23,6 +23,7 @@ export const HOST_ERRORS = {
   TOOLHOST_ERR_REDIS_UNAVAILABLE: 'Redis is unavailable: {details}',
   TOOLHOST_ERR_SESSION_UNAVAILABLE: 'The session store is unavailable: {details}',
   TOOLHOST_ERR_AUDIT_FAILED: 'The audit trail failed: {details}',
+  TOOLHOST_ERR_BLOB_STORE_UNAVAILABLE: 'The blob store {store} is unavailable: {details}',
   TOOLHOST_ERR_PROTECTED_MODE:
     'Protected mode: no API key is configured, so the host listens on loopback only and refuses {host}; configure TOOLHOST_API_KEYS (or TOOLHOST_API_KEYS_FILE, TOOLHOST_ADMIN_TOKEN) or listen on HOST=127.0.0.1',
   // Distribution: installing plugins from a private registry and checking them at load.

@@ -104,7 +104,12 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
     logger.info('start-up phase', { phase: name, ...fields });
   };
   const step = <T>(work: Promise<T>) => abortable(work, signal);
-  const tracing = options.tracing ?? createTracing({ otlpEndpoint: settings.otlpEndpoint });
+  const tracing =
+    options.tracing ??
+    createTracing({
+      otlpEndpoint: settings.otlpEndpoint,
+      exportDelayMs: settings.otlpExportDelayMs,
+    });
   const cleanups: Array<() => Promise<void>> = [() => tracing.shutdown()];
   const closeAll = async () => {
     for (const cleanup of cleanups.reverse()) {
@@ -246,7 +251,10 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
         processMessage: (request) => agent.processMessage(request),
         session: (sessionId, owner) => sessions.readOwned(sessionId, owner),
       },
-      audit: { list: (sessionId) => audit.list(sessionId) },
+      audit: {
+        list: (sessionId) => audit.list(sessionId),
+        readPayload: (key) => audit.readPayload(key),
+      },
     });
     phase('http', { host: settings.host, port: settings.port });
     const server = await step(startHttpServer(app, { host: settings.host, port: settings.port }));

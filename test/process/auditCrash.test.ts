@@ -70,9 +70,19 @@ async function countByRequestId(database: Database): Promise<Map<string, number>
   return new Map(rows.map((row) => [row.request_id, Number(row.n)]));
 }
 
+const REPLAYED = /^audit journal replayed (\d+) rows in (\d+) ms$/;
+
 /** Resolves once the restarted host's flusher has written what the killed one journaled. */
 async function caughtUp(host: HostProcess): Promise<void> {
   await host.logLine((line) => line.message === 'audit journal caught up');
+}
+
+/** How many rows the restarted host's "replayed N rows in M ms" line counted. */
+async function replayedRows(host: HostProcess): Promise<number> {
+  const replayed = await host.logLine((line) => REPLAYED.test(String(line.message)));
+  const [, rows, ms] = REPLAYED.exec(String(replayed.message)) ?? [];
+  expect(replayed).toMatchObject({ level: 'info', rows: Number(rows), duration_ms: Number(ms) });
+  return Number(rows);
 }
 
 /** Every answered message has exactly one row; no message has two; no row is for an id never sent. */
@@ -167,6 +177,10 @@ describeWithPostgres(
       await proxy.start();
       const second = await start(env);
       await caughtUp(second);
+      // Every answered message was only in the journal, so the replay wrote each of them.
+      const replayed = await replayedRows(second);
+      expect(replayed).toBeGreaterThanOrEqual(answered.length);
+      expect(replayed).toBeLessThanOrEqual(sent.length);
       expect(await second.stop('SIGTERM')).toBe(0);
       expectExactlyOnce(await countByRequestId(direct), answered, sent);
     });

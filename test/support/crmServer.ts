@@ -38,6 +38,8 @@ export interface CrmServer {
   readonly apiKey: string;
   /** Requests received on /customers, including failed ones. */
   readonly requests: number;
+  /** The trace headers of each request to /customers, in order. */
+  readonly traceHeaders: ReadonlyArray<{ traceparent?: string; tracestate?: string }>;
   /** The next `count` requests answer `status` (5xx by default). */
   failNext(count: number, status?: number): void;
   /** The next `count` requests wait `ms` before answering. */
@@ -63,6 +65,7 @@ export async function startCrmServer(
   const injections: Injection[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let requests = 0;
+  const traceHeaders: Array<{ traceparent?: string; tracestate?: string }> = [];
   let brokenStatus: number | null = null;
 
   const inject = (count: number, apply: Injection['apply']) => injections.push({ count, apply });
@@ -82,6 +85,11 @@ export async function startCrmServer(
       return;
     }
     requests += 1;
+    const { traceparent, tracestate } = req.headers;
+    traceHeaders.push({
+      ...(typeof traceparent === 'string' && { traceparent }),
+      ...(typeof tracestate === 'string' && { tracestate }),
+    });
     const injection = injections[0];
     if (injection) {
       injection.count -= 1;
@@ -118,6 +126,7 @@ export async function startCrmServer(
     get requests() {
       return requests;
     },
+    traceHeaders,
     failNext(count, status = 503) {
       inject(count, (res) => {
         res.writeHead(status, { 'content-type': 'application/json' }).end('{"error":"injected"}');

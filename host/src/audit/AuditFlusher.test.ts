@@ -11,9 +11,11 @@ class MemoryJournal implements JournalSource {
   readonly entries: AuditEntry[] = [];
   readonly quarantined: Array<{ entry: AuditEntry; reason: string }> = [];
   checkpoint = 0;
+  replayEnd?: JournalPosition;
 
-  async read(max: number): Promise<JournalBatch> {
-    const entries = this.entries.slice(this.checkpoint, this.checkpoint + max);
+  async read(max: number, until?: JournalPosition): Promise<JournalBatch> {
+    const stop = Math.min(this.checkpoint + max, until?.offset ?? Infinity);
+    const entries = this.entries.slice(this.checkpoint, stop);
     return { entries, end: { segment: 1, offset: this.checkpoint + entries.length } };
   }
   async acknowledge(end: JournalPosition): Promise<void> {
@@ -81,6 +83,44 @@ afterEach(async () => {
 });
 
 describe('AuditFlusher', () => {
+  it('logs "replayed N rows in M ms" once what an earlier run left is written, counting only those rows', async () => {
+    for (let n = 0; n < 7; n += 1) journal.entries.push(auditEntry(n));
+    journal.checkpoint = 2; // the crashed run had written 2 of them
+    journal.replayEnd = { segment: 1, offset: 7 };
+    table.down = true;
+    let clock = 1_000;
+    startFlusher({ batchSize: 2, now: () => clock });
+    append(3); // this run's own messages
+    await vi.advanceTimersByTimeAsync(0);
+    expect(lines.some((l) => l.message.startsWith('audit journal replayed'))).toBe(false);
+
+    clock = 1_250;
+    table.down = false;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(table.rows.size).toBe(8);
+    const replayed = lines.filter((l) => l.message.startsWith('audit journal replayed'));
+    expect(replayed).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        message: 'audit journal replayed 5 rows in 250 ms',
+        rows: 5,
+        duration_ms: 250,
+      }),
+    ]);
+    append(2);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(lines.filter((l) => l.message.startsWith('audit journal replayed'))).toHaveLength(1);
+  });
+
+  it('says nothing of a replay when the earlier run left nothing', async () => {
+    journal.replayEnd = { segment: 1, offset: 0 };
+    startFlusher();
+    append(3);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(table.rows.size).toBe(3);
+    expect(lines.some((l) => l.message.startsWith('audit journal replayed'))).toBe(false);
+  });
+
   it('says once, when it first caught up, how many rows it wrote to get there', async () => {
     for (let n = 0; n < 3; n += 1) journal.entries.push(auditEntry(n));
     startFlusher();

@@ -3,7 +3,7 @@ import { isHostError } from '../errors.js';
 import { GrowingJitterBackoff } from '../invocation/GrowingJitterBackoff.js';
 import type { AuditEntry } from './AuditEntry.js';
 import type { AuditTable } from './AuditTable.js';
-import type { JournalSource } from './JournalSource.js';
+import type { JournalPosition, JournalSource } from './JournalSource.js';
 
 export interface AuditFlusherOptions {
   source: JournalSource;
@@ -18,6 +18,14 @@ export interface AuditFlusherOptions {
   /** Failures in a row, other than an unreachable database, before rows are tried one by one. */
   isolateAfterFailures?: number;
   random?: () => number;
+  /** Milliseconds for the replay line (default `performance.now`). */
+  now?: () => number;
+}
+
+interface Replay {
+  until: JournalPosition;
+  rows: number;
+  startedAt: number;
 }
 
 const isUnavailable = (error: unknown) =>
@@ -47,10 +55,17 @@ export class AuditFlusher {
   #failures = 0;
   #otherFailures = 0;
   #caughtUp = false;
+  /** Set while entries an earlier run left in the journal are still to be written. */
+  #replay: Replay | null;
 
   constructor(options: AuditFlusherOptions) {
     this.#options = options;
     this.#batchSize = options.batchSize ?? 500;
+    const until = options.source.replayEnd;
+    this.#replay =
+      until === undefined
+        ? null
+        : { until, rows: 0, startedAt: (options.now ?? (() => performance.now()))() };
   }
 
   /** Failed writes in a row (0 once one succeeds). */
@@ -107,8 +122,9 @@ export class AuditFlusher {
     let written = 0;
     for (;;) {
       let count: number;
+      const replay = this.#replay;
       try {
-        const batch = await source.read(this.#batchSize);
+        const batch = await source.read(this.#batchSize, replay?.until);
         await this.#insert(batch.entries);
         // Should this fail, the rows are written again later, which the database ignores.
         await source.acknowledge(batch.end);
@@ -124,7 +140,15 @@ export class AuditFlusher {
       this.#failures = 0;
       this.#otherFailures = 0;
       written += count;
-      if (count < this.#batchSize) break;
+      if (replay !== null) {
+        replay.rows += count;
+        if (count < this.#batchSize) {
+          this.#endReplay(replay);
+          continue;
+        }
+      } else if (count < this.#batchSize) {
+        break;
+      }
     }
     if (!this.#caughtUp) {
       // Once per run, when the database first holds everything the journal does: after a
@@ -132,6 +156,17 @@ export class AuditFlusher {
       this.#caughtUp = true;
       logger.info('audit journal caught up', { entries: written });
     }
+  }
+
+  /** What an earlier run left is in the database: say so, with how many and how long it took. */
+  #endReplay(replay: Replay): void {
+    this.#replay = null;
+    if (replay.rows === 0) return;
+    const ms = Math.round((this.#options.now ?? (() => performance.now()))() - replay.startedAt);
+    this.#options.logger.info(`audit journal replayed ${replay.rows} rows in ${ms} ms`, {
+      rows: replay.rows,
+      duration_ms: ms,
+    });
   }
 
   async #insert(entries: AuditEntry[]): Promise<void> {

@@ -83,6 +83,15 @@ describe('AuditJournal', () => {
     for (const entry of after) await journal.append(entry);
     expect(ids((await journal.read(100)).entries)).toEqual(ids([...before, ...after]));
     expect(await segments()).toHaveLength(2);
+    // replayEnd parts what the crashed run left from this run's entries.
+    const replayed = await journal.read(100, journal.replayEnd);
+    expect(ids(replayed.entries)).toEqual(ids(before));
+    expect(ids((await journal.read(3, journal.replayEnd)).entries)).toEqual(
+      ids(before.slice(0, 3)),
+    );
+    await journal.acknowledge(replayed.end);
+    expect((await journal.read(100, journal.replayEnd)).entries).toEqual([]);
+    expect(ids((await journal.read(100)).entries)).toEqual(ids(after));
   });
 
   it('skips a line torn by a crash and never appends after it', async () => {

@@ -77,6 +77,7 @@ export class AuditJournal implements JournalSource {
   readonly dir: string;
   /** How many appends, and how many write+fsync groups carried them, since opening. */
   readonly stats = { appends: 0, writes: 0 };
+  readonly replayEnd: JournalPosition;
   readonly #options: AuditJournalOptions;
   readonly #segmentMaxBytes: number;
   #segments: number[];
@@ -101,6 +102,7 @@ export class AuditJournal implements JournalSource {
     this.dir = dir;
     this.#segments = segments;
     this.#current = segments.at(-1) ?? 0;
+    this.replayEnd = { segment: this.#current, offset: 0 };
     this.#handle = handle;
     this.#checkpoint = checkpoint;
     this.#options = options;
@@ -200,7 +202,7 @@ export class AuditJournal implements JournalSource {
     await previous.close().catch(() => undefined);
   }
 
-  async read(max: number): Promise<JournalBatch> {
+  async read(max: number, until?: JournalPosition): Promise<JournalBatch> {
     const entries: AuditEntry[] = [];
     let position = { ...this.#checkpoint };
     let chunkBytes = FIRST_CHUNK_BYTES;
@@ -208,6 +210,7 @@ export class AuditJournal implements JournalSource {
       const segment = this.#segments.find((s) => s >= position.segment);
       if (segment === undefined) break;
       if (segment !== position.segment) position = { segment, offset: 0 };
+      if (until !== undefined && comparePositions(position, until) >= 0) break;
       const isCurrent = segment === this.#current;
       const limit = isCurrent ? this.#durableOffset : await this.#sizeOf(segment);
       if (position.offset >= limit) {

@@ -15,8 +15,13 @@ export interface JournalBatch {
 
 /** What the flusher needs from the journal. */
 export interface JournalSource {
-  /** Up to `max` entries after the checkpoint; does not move it. */
-  read(max: number): Promise<JournalBatch>;
+  /** Up to `max` entries after the checkpoint, none at or past `until`; does not move it. */
+  read(max: number, until?: JournalPosition): Promise<JournalBatch>;
+  /**
+   * Where this run's appends begin: entries before it were left by an earlier run (a crash,
+   * an outage) and are replayed. Absent: nothing to tell apart.
+   */
+  readonly replayEnd?: JournalPosition;
   /** Records that everything before `end` is in the database; never moves backwards. */
   acknowledge(end: JournalPosition): Promise<void>;
   /** Sets aside an entry the database keeps refusing, so it no longer holds back the rest. */

@@ -7,14 +7,15 @@ import type { AuditTrail } from './AuditTrail.js';
 import type { BlobStore } from './BlobStore.js';
 import { createAuditTrail } from './createAuditTrail.js';
 import { createFileBlobStore } from './createFileBlobStore.js';
+import { createS3BlobStore } from './createS3BlobStore.js';
 import { createJournalAuditWriter } from './createJournalAuditWriter.js';
 import { createSyncAuditWriter } from './createSyncAuditWriter.js';
 
 export interface OpenAuditTrailOptions {
-  settings: Pick<Settings, 'auditWriteMode' | 'auditInlineMaxBytes' | 'dataDir'>;
+  settings: Pick<Settings, 'auditWriteMode' | 'auditInlineMaxBytes' | 'dataDir' | 'auditBlobs'>;
   database: Database;
   logger: Logger;
-  /** Default: files under `<dataDir>/blobs/`. */
+  /** Default: what `settings.auditBlobs` names (files under `<dataDir>/blobs/`, or S3). */
   blobs?: BlobStore;
 }
 
@@ -35,11 +36,28 @@ export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<Au
           logger,
         })
       : createSyncAuditWriter(table);
-  return createAuditTrail({
+  const blobs = options.blobs ?? openBlobStore(settings);
+  const trail = createAuditTrail({
     mode: settings.auditWriteMode,
     writer,
     table,
-    blobs: options.blobs ?? createFileBlobStore(join(settings.dataDir, 'blobs')),
+    blobs,
     inlineMaxBytes: settings.auditInlineMaxBytes,
   });
+  return {
+    ...trail,
+    async close() {
+      try {
+        await trail.close();
+      } finally {
+        if (blobs !== options.blobs) (blobs as BlobStore & { close?(): void }).close?.();
+      }
+    },
+  };
+}
+
+function openBlobStore(settings: OpenAuditTrailOptions['settings']): BlobStore {
+  const { location, endpoint, region, credentials } = settings.auditBlobs;
+  if (location.kind === 'file') return createFileBlobStore(join(settings.dataDir, 'blobs'));
+  return createS3BlobStore({ ...location, endpoint, region, credentials });
 }

@@ -1,3 +1,5 @@
+import type { BlobLocation } from './parseBlobUrl.js';
+
 export type RegistryMode = 'legacy' | 'registry';
 export type AuditWriteMode = 'sync' | 'async';
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
@@ -69,6 +71,8 @@ export interface Settings {
   adminToken: string | null;
   logLevel: LogLevel;
   otlpEndpoint: string | null;
+  /** `OTEL_BSP_SCHEDULE_DELAY`: how long spans wait to be exported in one batch. */
+  otlpExportDelayMs: number;
   bodyLimitBytes: number;
   /** Watch the manifests dir and apply changes while running. */
   watchManifests: boolean;
@@ -85,6 +89,19 @@ export interface Settings {
   idempotencyTtlSeconds: number;
   /** Where `toolhost plugins install` gets packages, and which of them it trusts. */
   packageRegistry: PackageRegistrySettings;
+  /** Where audit payloads larger than `auditInlineMaxBytes` go (`AUDIT_BLOB_URL`, `AWS_*`). */
+  auditBlobs: AuditBlobSettings;
+}
+
+/** The audit blob store: files under `<dataDir>/blobs/`, or an S3 bucket. */
+export interface AuditBlobSettings {
+  location: BlobLocation;
+  /** `AWS_ENDPOINT_URL_S3`: an S3-compatible server, addressed path-style. */
+  endpoint: string | null;
+  /** `AWS_REGION`. */
+  region: string | null;
+  /** `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`; null: the SDK's default chain. */
+  credentials: { accessKeyId: string; secretAccessKey: string } | null;
 }
 
 /** The private npm registry plugins are installed from, and the trust put in its packages. */

@@ -100,4 +100,48 @@ describe('loadSettings', () => {
     expect(text).not.toContain(':pw@');
     expect(masked['databaseUrl']).toBe('postgres://app:***@db:5432/app');
   });
+
+  it('reads AUDIT_BLOB_URL and the AWS SDK variables, and masks the secret key', () => {
+    const settings = loadSettings({
+      AUDIT_BLOB_URL: 's3://toolhost-audit/prod/blobs/',
+      AWS_ENDPOINT_URL_S3: 'http://minio:9000',
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'very-secret',
+    });
+    expect(settings.auditBlobs).toEqual({
+      location: { kind: 's3', bucket: 'toolhost-audit', prefix: 'prod/blobs' },
+      endpoint: 'http://minio:9000',
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'very-secret' },
+    });
+    expect(JSON.stringify(maskSettings(settings))).not.toContain('very-secret');
+    expect(loadSettings({}).auditBlobs).toEqual({
+      location: { kind: 'file' },
+      endpoint: null,
+      region: null,
+      credentials: null,
+    });
+  });
+
+  it.each([
+    [{ AUDIT_BLOB_URL: 'file:///tmp/blobs' }, 'AUDIT_BLOB_URL'],
+    [{ AUDIT_BLOB_URL: 's3://' }, 'AUDIT_BLOB_URL'],
+    [{ AUDIT_BLOB_URL: 's3://Bad_Bucket/x' }, 'AUDIT_BLOB_URL'],
+    [{ AUDIT_BLOB_URL: 's3://bucket/a//b' }, 'AUDIT_BLOB_URL'],
+    [{ AUDIT_BLOB_URL: 's3://bucket/../x' }, 'AUDIT_BLOB_URL'],
+    [{ AWS_ENDPOINT_URL_S3: 'minio:9000' }, 'AWS_ENDPOINT_URL_S3'],
+    [{ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE' }, 'AWS_SECRET_ACCESS_KEY'],
+    [{ AWS_SECRET_ACCESS_KEY: 'very-secret' }, 'AWS_ACCESS_KEY_ID'],
+  ])('refuses %j naming %s', (env, variable) => {
+    let error: unknown;
+    try {
+      loadSettings(env);
+    } catch (e) {
+      error = e;
+    }
+    expect(isHostError(error) && error.code).toBe('TOOLHOST_ERR_SETTINGS_INVALID');
+    expect(isHostError(error) && error.params['variable']).toBe(variable);
+    expect(String((error as Error).message)).not.toContain('very-secret');
+  });
 });

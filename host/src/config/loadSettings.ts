@@ -3,7 +3,14 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { HostError } from '../errors.js';
 import { parseApiKeys, withAdminToken } from './parseApiKeys.js';
-import type { ApiKeySetting, PackageRegistrySettings, PluginFlags, Settings } from './Settings.js';
+import { type BlobLocation, parseBlobUrl } from './parseBlobUrl.js';
+import type {
+  ApiKeySetting,
+  AuditBlobSettings,
+  PackageRegistrySettings,
+  PluginFlags,
+  Settings,
+} from './Settings.js';
 
 const flag = { type: 'boolean' } as const;
 /** One or more ed25519 public keys (32 bytes, base64), separated by commas or spaces. */
@@ -33,6 +40,7 @@ const envSchema = {
     TOOLHOST_ADMIN_TOKEN: { type: 'string', minLength: 16 },
     LOG_LEVEL: { enum: ['error', 'warn', 'info', 'debug'] },
     OTEL_EXPORTER_OTLP_ENDPOINT: { type: 'string', pattern: '^https?://' },
+    OTEL_BSP_SCHEDULE_DELAY: { type: 'integer', minimum: 1, maximum: 600_000 },
     TOOLHOST_BODY_LIMIT_BYTES: { type: 'integer', minimum: 1 },
     TOOLHOST_WATCH_MANIFESTS: flag,
     TOOLHOST_DRAIN_TIMEOUT_MS: { type: 'integer', minimum: 0 },
@@ -54,6 +62,11 @@ const envSchema = {
     TOOLHOST_REGISTRY_RETRIES: { type: 'integer', minimum: 0, maximum: 10 },
     TOOLHOST_REQUIRE_SIGNED_PLUGINS: flag,
     TOOLHOST_TRUSTED_PUBLISHER_KEYS: { type: 'string', pattern: PUBLISHER_KEYS },
+    AUDIT_BLOB_URL: { type: 'string', pattern: '^s3://' },
+    AWS_ENDPOINT_URL_S3: { type: 'string', pattern: '^https?://[^\\s]+$' },
+    AWS_REGION: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
+    AWS_ACCESS_KEY_ID: { type: 'string', minLength: 1 },
+    AWS_SECRET_ACCESS_KEY: { type: 'string', minLength: 1 },
   },
 } as const;
 
@@ -78,6 +91,7 @@ interface Env {
   TOOLHOST_ADMIN_TOKEN?: string;
   LOG_LEVEL?: Settings['logLevel'];
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  OTEL_BSP_SCHEDULE_DELAY?: number;
   TOOLHOST_BODY_LIMIT_BYTES?: number;
   TOOLHOST_WATCH_MANIFESTS?: boolean;
   TOOLHOST_DRAIN_TIMEOUT_MS?: number;
@@ -99,6 +113,11 @@ interface Env {
   TOOLHOST_REGISTRY_RETRIES?: number;
   TOOLHOST_REQUIRE_SIGNED_PLUGINS?: boolean;
   TOOLHOST_TRUSTED_PUBLISHER_KEYS?: string;
+  AUDIT_BLOB_URL?: string;
+  AWS_ENDPOINT_URL_S3?: string;
+  AWS_REGION?: string;
+  AWS_ACCESS_KEY_ID?: string;
+  AWS_SECRET_ACCESS_KEY?: string;
 }
 
 export const SETTINGS_VARIABLES = Object.keys(envSchema.properties);
@@ -110,7 +129,8 @@ function shownValue(variable: string, value: string): string {
   if (
     variable === 'TOOLHOST_ADMIN_TOKEN' ||
     variable === 'TOOLHOST_API_KEYS' ||
-    variable === 'TOOLHOST_REGISTRY_TOKEN'
+    variable === 'TOOLHOST_REGISTRY_TOKEN' ||
+    variable === 'AWS_SECRET_ACCESS_KEY'
   ) {
     return 'the value';
   }
@@ -210,6 +230,7 @@ export function loadSettings(
     adminToken: e.TOOLHOST_ADMIN_TOKEN ?? null,
     logLevel: e.LOG_LEVEL ?? 'info',
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
+    otlpExportDelayMs: e.OTEL_BSP_SCHEDULE_DELAY ?? 5_000,
     bodyLimitBytes: e.TOOLHOST_BODY_LIMIT_BYTES ?? 1_048_576,
     watchManifests: e.TOOLHOST_WATCH_MANIFESTS ?? true,
     drainTimeoutMs: e.TOOLHOST_DRAIN_TIMEOUT_MS ?? 10_000,
@@ -227,6 +248,36 @@ export function loadSettings(
     startupTimeoutMs: e.TOOLHOST_STARTUP_TIMEOUT_MS ?? 30_000,
     idempotencyTtlSeconds: e.TOOLHOST_IDEMPOTENCY_TTL_SECONDS ?? 86_400,
     packageRegistry: packageRegistrySettings(e),
+    auditBlobs: auditBlobSettings(e),
+  };
+}
+
+/** `AUDIT_BLOB_URL` and the AWS SDK's standard variables for it. */
+function auditBlobSettings(e: Env): AuditBlobSettings {
+  let location: BlobLocation;
+  try {
+    location = parseBlobUrl(e.AUDIT_BLOB_URL ?? null);
+  } catch (error) {
+    throw new HostError('TOOLHOST_ERR_SETTINGS_INVALID', {
+      variable: 'AUDIT_BLOB_URL',
+      details: (error as Error).message,
+    });
+  }
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = e;
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new HostError('TOOLHOST_ERR_SETTINGS_INVALID', {
+      variable: accessKeyId === undefined ? 'AWS_ACCESS_KEY_ID' : 'AWS_SECRET_ACCESS_KEY',
+      details: 'set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither',
+    });
+  }
+  return {
+    location,
+    endpoint: e.AWS_ENDPOINT_URL_S3 ?? null,
+    region: e.AWS_REGION ?? null,
+    credentials:
+      accessKeyId === undefined || secretAccessKey === undefined
+        ? null
+        : { accessKeyId, secretAccessKey },
   };
 }
 

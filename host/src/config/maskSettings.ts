@@ -12,7 +12,7 @@ function maskUrlPassword(url: string | null): string | null {
 }
 
 /**
- * The settings as they may be logged: the admin and registry tokens, every API key's digest
+ * The settings as they may be logged: the admin and registry tokens, the AWS secret key, every API key's digest
  * and URL passwords replaced by `***` (key names, scopes and tool lists stay).
  */
 export function maskSettings(settings: Settings): Record<string, unknown> {
@@ -26,6 +26,13 @@ export function maskSettings(settings: Settings): Record<string, unknown> {
       ...settings.packageRegistry,
       url: maskUrlPassword(settings.packageRegistry.url),
       token: settings.packageRegistry.token === null ? null : '***',
+    },
+    auditBlobs: {
+      ...settings.auditBlobs,
+      credentials:
+        settings.auditBlobs.credentials === null
+          ? null
+          : { accessKeyId: settings.auditBlobs.credentials.accessKeyId, secretAccessKey: '***' },
     },
   };
 }

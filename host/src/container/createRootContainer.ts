@@ -3,6 +3,7 @@ import { container as globalContainer, type DependencyContainer } from 'tsyringe
 import type { Logger } from 'winston';
 import type { CacheBackend } from '../cache/CacheBackend.js';
 import type { Database } from '../db/Database.js';
+import { tracedFetch } from '../telemetry/tracedFetch.js';
 import { ROOT } from './tokens.js';
 
 export interface RootServices {
@@ -23,7 +24,8 @@ export function createRootContainer(services: RootServices): DependencyContainer
   root.register(ROOT.Logger, { useValue: services.logger });
   root.register(ROOT.Database, { useValue: services.database });
   root.register(ROOT.CacheBackend, { useValue: services.cache });
-  root.register(ROOT.Fetch, { useValue: services.fetch ?? globalThis.fetch });
+  // Plugins' `ctx.http` requests carry the active span's traceparent.
+  root.register(ROOT.Fetch, { useValue: tracedFetch(services.fetch ?? globalThis.fetch) });
   root.register(ROOT.Env, { useValue: services.env ?? process.env });
   return root;
 }

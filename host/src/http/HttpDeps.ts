@@ -44,6 +44,8 @@ export interface HttpDeps {
   audit?: {
     /** A session's entries, newest first, at most 100. */
     list(sessionId: string): Promise<AuditEntry[]>;
+    /** The payload kept in the blob store under an entry's `rawPayloadKey`; null when gone. */
+    readPayload(key: string): Promise<unknown>;
   };
   /** Registry installs behind the admin routes (install, update, remove); absent in legacy mode. */
   installs?: PluginInstallAdmin;

@@ -3,6 +3,7 @@ import Koa from 'koa';
 import { accessLog } from './accessLog.js';
 import { adminRoutes } from './adminRoutes.js';
 import { auditRoutes } from './auditRoutes.js';
+import { continueTrace } from './continueTrace.js';
 import { handleErrors } from './handleErrors.js';
 import { healthRoutes } from './healthRoutes.js';
 import type { HttpDeps } from './HttpDeps.js';
@@ -58,6 +59,7 @@ export function createApp(deps: HttpDeps): Koa<HttpState> {
   }
 
   app.use(requestId());
+  app.use(continueTrace());
   app.use(accessLog(deps.logger, metrics));
   app.use(handleErrors(deps.logger));
   app.use(router.routes());

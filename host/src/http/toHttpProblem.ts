@@ -73,6 +73,12 @@ export function toHttpProblem(error: unknown): HttpProblem {
         },
       );
     }
+    if (error.code === 'TOOLHOST_ERR_BLOB_STORE_UNAVAILABLE') {
+      return new HttpProblem('TOOLHOST_HTTP_UNAVAILABLE', 'the audit blob store is unavailable', {
+        cause: error,
+        headers: { 'Retry-After': '1' },
+      });
+    }
     if (error.code === 'TOOLHOST_ERR_AUDIT_FAILED') {
       // Answering without the audit row would break the audit guarantee: fail the request.
       return new HttpProblem(

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import {
   INVALID_SPAN_CONTEXT,
+  SpanKind,
   SpanStatusCode,
   context,
   trace,
@@ -26,10 +28,14 @@ function startSpan(
   parent: Context,
 ): Span {
   try {
-    const span = tracer.startSpan(`tool.${toolName}`, undefined, parent);
+    const span = tracer.startSpan(`execute_tool ${toolName}`, { kind: SpanKind.INTERNAL }, parent);
     if (span.isRecording()) {
       span.setAttribute('gen_ai.operation.name', 'execute_tool');
       span.setAttribute('gen_ai.tool.name', toolName);
+      span.setAttribute('gen_ai.tool.call.id', randomUUID());
+      // The host runs the tool itself and it calls out to outside APIs: an "extension" in the
+      // GenAI vocabulary (a "function" would run on the client).
+      span.setAttribute('gen_ai.tool.type', 'extension');
       span.setAttribute('request_id', options.requestId);
       if (options.sessionId !== null) span.setAttribute('session_id', options.sessionId);
       span.setAttribute('tool_name', toolName);
@@ -57,7 +63,7 @@ function endSpan(span: Span, record: ToolCallRecord): void {
 }
 
 /**
- * One span `tool.{name}` per call (GenAI `execute_tool` conventions) and two log lines
+ * One span `execute_tool {name}` per call (GenAI `execute_tool` conventions) and two log lines
  * with the same ids, both at debug ("started", "finished"): the info line of a message or
  * invoke request carries the outcome already. Only ids, outcome, codes, counts and
  * durations go on them: never arguments, results or secrets.

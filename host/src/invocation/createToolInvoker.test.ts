@@ -1,4 +1,4 @@
-import { context, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import { fail, ok, ToolError } from '@toolhost/plugin-sdk';
 import winston from 'winston';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -271,7 +271,7 @@ describe('call context', () => {
 });
 
 describe('telemetry', () => {
-  it('records one span tool.{name} with the GenAI attributes, and no arguments or results', async () => {
+  it('records one span `execute_tool {name}` with the GenAI attributes, and no arguments or results', async () => {
     fx.add(testTool('crm.lookup', () => ok({ card: SECRET_RESULT })));
 
     await fx.invoker.invoke('crm.lookup', { ssn: SECRET_INPUT }, ids);
@@ -279,10 +279,13 @@ describe('telemetry', () => {
     const spans = fx.tracing.exporter.getFinishedSpans();
     expect(spans).toHaveLength(1);
     const [span] = spans;
-    expect(span!.name).toBe('tool.crm.lookup');
+    expect(span!.name).toBe('execute_tool crm.lookup');
+    expect(span!.kind).toBe(SpanKind.INTERNAL);
     expect(span!.attributes).toEqual({
       'gen_ai.operation.name': 'execute_tool',
       'gen_ai.tool.name': 'crm.lookup',
+      'gen_ai.tool.call.id': expect.stringMatching(/^[0-9a-f-]{36}$/),
+      'gen_ai.tool.type': 'extension',
       request_id: 'req-42',
       session_id: 'sess-7',
       tool_name: 'crm.lookup',
@@ -326,7 +329,9 @@ describe('telemetry', () => {
     );
     parent.end();
 
-    const call = fx.tracing.exporter.getFinishedSpans().find((s) => s.name === 'tool.crm.lookup');
+    const call = fx.tracing.exporter
+      .getFinishedSpans()
+      .find((s) => s.name === 'execute_tool crm.lookup');
     expect(call!.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
     expect(call!.spanContext().traceId).toBe(parent.spanContext().traceId);
     expect(toolSpanId).toBe(call!.spanContext().spanId);

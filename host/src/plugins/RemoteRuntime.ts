@@ -18,6 +18,7 @@ import type {
 import type { Cancellation } from '../sandbox/protocol/Peer.js';
 import type { LoadRequest } from '../sandbox/runner/RunnerData.js';
 import { TokenBucket } from '../sandbox/TokenBucket.js';
+import { traceHeaders } from '../telemetry/traceContext.js';
 import { CrashHistory, respawnDelayMs } from './CrashHistory.js';
 import type { LifecycleTimeouts, PluginRuntime, RuntimeReport } from './PluginRuntime.js';
 import { within } from './within.js';
@@ -315,7 +316,13 @@ export class RemoteRuntime implements PluginRuntime {
     call: CallContext,
   ): Promise<unknown> {
     this.#watch(instance);
-    const info = { requestId: call.requestId, sessionId: call.sessionId, attempt: call.attempt };
+    // The active context is the call's span: the runner puts it on the plugin's ctx.http requests.
+    const info = {
+      requestId: call.requestId,
+      sessionId: call.sessionId,
+      attempt: call.attempt,
+      ...traceHeaders(),
+    };
     const cancellation = isCancellableCall(call) ? call : signalCancellation(call.signal);
     return instance.launched.peer.call('invoke', [tool, input, info], cancellation);
   }

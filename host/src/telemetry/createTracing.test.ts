@@ -1,8 +1,7 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { context, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTracing, type Tracing } from './createTracing.js';
+import { startOtlpReceiver } from './startOtlpReceiver.js';
 
 let tracing: Tracing | null = null;
 
@@ -10,12 +9,6 @@ afterEach(async () => {
   await tracing?.shutdown();
   tracing = null;
 });
-
-async function body(request: IncomingMessage): Promise<string> {
-  let text = '';
-  for await (const chunk of request) text += String(chunk);
-  return text;
-}
 
 describe('createTracing', () => {
   it('without an endpoint creates spans with real ids that nest across await, without recording them', async () => {
@@ -49,40 +42,46 @@ describe('createTracing', () => {
       ],
     });
 
-    tracing.tracer.startSpan('tool.crm.lookup').end();
+    tracing.tracer.startSpan('execute_tool crm.lookup').end();
 
-    expect(ended).toEqual(['tool.crm.lookup']);
+    expect(ended).toEqual(['execute_tool crm.lookup']);
   });
 
-  it('with an endpoint exports spans over OTLP/HTTP to <endpoint>/v1/traces', async () => {
-    const received: Array<{ url: string | undefined; type: string | undefined; body: string }> = [];
-    const collector = createServer((request, response) => {
-      void body(request).then((text) => {
-        received.push({ url: request.url, type: request.headers['content-type'], body: text });
-        response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
-    });
-    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
-    const { port } = collector.address() as AddressInfo;
+  it('with an endpoint exports spans over OTLP/HTTP to <endpoint>/v1/traces, in the batch delay', async () => {
+    const receiver = await startOtlpReceiver();
     try {
       tracing = createTracing({
-        otlpEndpoint: `http://127.0.0.1:${port}/`,
+        otlpEndpoint: `${receiver.endpoint}/`,
         serviceName: 'toolhost-test',
+        exportDelayMs: 10,
       });
 
-      const span = tracing.tracer.startSpan('tool.crm.lookup');
+      const parent = tracing.tracer.startSpan('agent.process_message');
+      const span = tracing.tracer.startSpan(
+        'execute_tool crm.lookup',
+        { attributes: { 'gen_ai.tool.name': 'crm.lookup', 'toolhost.attempts': 2 } },
+        trace.setSpan(context.active(), parent),
+      );
       expect(span.isRecording()).toBe(true);
       span.end();
-      await tracing.shutdown();
-      tracing = null;
+      parent.end();
+      // Exported by the batch timer, before any shutdown flushes it.
+      const spans = await receiver.waitFor((received) => received.length === 2);
 
-      expect(received).toHaveLength(1);
-      expect(received[0]).toMatchObject({ url: '/v1/traces', type: 'application/json' });
-      expect(received[0]!.body).toContain('tool.crm.lookup');
-      expect(received[0]!.body).toContain('toolhost-test');
+      expect(receiver.refused).toEqual([]);
+      const [tool, agent] = spans;
+      expect(tool).toEqual({
+        serviceName: 'toolhost-test',
+        traceId: parent.spanContext().traceId,
+        spanId: span.spanContext().spanId,
+        parentSpanId: parent.spanContext().spanId,
+        name: 'execute_tool crm.lookup',
+        kind: 1,
+        attributes: { 'gen_ai.tool.name': 'crm.lookup', 'toolhost.attempts': 2 },
+      });
+      expect(agent).toMatchObject({ name: 'agent.process_message', parentSpanId: null });
     } finally {
-      collector.closeAllConnections();
-      await new Promise((resolve) => collector.close(resolve));
+      await receiver.stop();
     }
   });
 

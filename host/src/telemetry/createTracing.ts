@@ -14,6 +14,8 @@ export interface TracingSettings {
   /** Base OTLP/HTTP URL (`http://collector:4318`); null keeps spans in the process. */
   otlpEndpoint: string | null;
   serviceName?: string;
+  /** How long ended spans wait to be exported together (default 5000 ms). */
+  exportDelayMs?: number;
   /**
    * Without an endpoint: record every span and hand it to these processors instead
    * (benchmarks, diagnostics). Ignored when spans are exported.
@@ -43,14 +45,17 @@ function releaseGlobals(): void {
   propagation.disable();
 }
 
-function exportingTracing(endpoint: string, serviceName: string): Tracing {
+function exportingTracing(endpoint: string, serviceName: string, exportDelayMs: number): Tracing {
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof SdkNode;
   const { OTLPTraceExporter } =
     require('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpHttp;
   const sdk = new NodeSDK({
     serviceName,
     spanProcessors: [
-      new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: tracesUrl(endpoint) }) }),
+      new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter({ url: tracesUrl(endpoint) }),
+        scheduledDelayMillis: exportDelayMs,
+      }),
     ],
     // Without these NodeSDK would also start OTLP metric and log exporters.
     metricReaders: [],
@@ -106,5 +111,5 @@ export function createTracing(settings: TracingSettings): Tracing {
   const serviceName = settings.serviceName ?? 'toolhost';
   return settings.otlpEndpoint === null
     ? localTracing(settings.spanProcessors)
-    : exportingTracing(settings.otlpEndpoint, serviceName);
+    : exportingTracing(settings.otlpEndpoint, serviceName, settings.exportDelayMs ?? 5_000);
 }

@@ -24,4 +24,7 @@ export interface InvokeInfo {
   requestId: string;
   sessionId: string | null;
   attempt: number;
+  /** The call span's W3C trace headers, for the plugin's `ctx.http` requests. */
+  traceparent?: string;
+  tracestate?: string;
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type {
   CacheCapability,
   HttpCapability,
@@ -19,10 +20,37 @@ function cancellationOf(signal: AbortSignal): Cancellation {
   };
 }
 
+/** The W3C trace headers of the call running here (from its `invoke`), if any. */
+export const callTrace = new AsyncLocalStorage<Readonly<Record<string, string>>>();
+
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/** The trace headers an `invoke` carried, when they have the W3C form; otherwise none. */
+export function traceOf(info: {
+  traceparent?: unknown;
+  tracestate?: unknown;
+}): Record<string, string> {
+  if (typeof info.traceparent !== 'string' || !TRACEPARENT.test(info.traceparent)) return {};
+  const state = info.tracestate;
+  return typeof state === 'string' && state.length <= 512 && /^[\x20-\x7e]*$/.test(state)
+    ? { traceparent: info.traceparent, tracestate: state }
+    : { traceparent: info.traceparent };
+}
+
+/** The plugin's headers, with the call's trace headers unless it set a traceparent itself. */
+function withTrace(headers: Readonly<Record<string, string>> | undefined) {
+  const trace = callTrace.getStore();
+  if (trace === undefined || trace['traceparent'] === undefined) return headers;
+  if (headers && Object.keys(headers).some((k) => k.toLowerCase() === 'traceparent'))
+    return headers;
+  return { ...headers, ...trace };
+}
+
 function httpCall(peer: () => Peer, method: string) {
   return (url: string, init: HttpRequestInit = {}): Promise<never> => {
-    const { signal, method: verb, headers, body, timeoutMs } = init;
+    const { signal, method: verb, body, timeoutMs } = init;
     if (signal?.aborted) return Promise.reject(signal.reason);
+    const headers = withTrace(init.headers);
     const plain = { method: verb, headers, body, timeoutMs };
     const cancellation = signal ? cancellationOf(signal) : undefined;
     return peer().call(method, [url, plain], cancellation) as Promise<never>;

@@ -9,7 +9,7 @@ import type {
 import type { Logger, PluginDescription, ToolInstance } from '@toolhost/plugin-sdk/host';
 import type { IncomingCall } from '../protocol/IncomingCall.js';
 import type { Handler, Peer } from '../protocol/Peer.js';
-import { proxyContext, proxyLogger } from './proxyContext.js';
+import { callTrace, proxyContext, proxyLogger, traceOf } from './proxyContext.js';
 import type { InvokeInfo, LoadRequest, StartRequest } from './RunnerData.js';
 
 const { parse, stringify } = JSON;
@@ -128,10 +128,9 @@ export function servePlugin(peer: () => Peer, sdk: RunnerSdk): Record<string, Ha
       if (typeof method !== 'function') {
         throw toolError(`Plugin '${plugin.name}' has no method '${name.slice(0, 64)}'`);
       }
-      return method.call(
-        instance,
-        input as JsonObject,
-        new RunnerCall(info as InvokeInfo, call, peer, `${plugin.name}.${name}`),
+      const runnerCall = new RunnerCall(info as InvokeInfo, call, peer, `${plugin.name}.${name}`);
+      return callTrace.run(traceOf(info as InvokeInfo), () =>
+        method.call(instance, input as JsonObject, runnerCall),
       );
     },
 
