@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261124000000_plugin_document } from './Migration20261124000000_plugin_document.js';
 import { Migration20261125000000_message_audit } from './Migration20261125000000_message_audit.js';
+import { Migration20261202000100_plugin_document_key_c } from './Migration20261202000100_plugin_document_key_c.js';
 
 /**
  * Every migration of the host database, executed in array order (the list is not sorted);
@@ -14,5 +15,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261125000000_message_audit',
     class: Migration20261125000000_message_audit,
+  },
+  {
+    name: 'Migration20261202000100_plugin_document_key_c',
+    class: Migration20261202000100_plugin_document_key_c,
   },
 ];
