@@ -85,6 +85,20 @@ export interface Settings {
   idempotencyTtlSeconds: number;
   /** Where `toolhost plugins install` gets packages, and which of them it trusts. */
   packageRegistry: PackageRegistrySettings;
+  fleet: FleetSettings;
+}
+
+/** How this host shares the desired plugin state with the other hosts on its database. */
+export interface FleetSettings {
+  /**
+   * `files`: `manifests/` (one host). `database`: the `plugin_manifest` table, seeded from
+   * `manifests/` when empty, changes notified to every host (PostgreSQL only).
+   */
+  manifestStore: 'files' | 'database';
+  /** How this host names itself in the table of what each host runs. */
+  hostId: string;
+  /** How often the desired state is read again even without a notification, and hosts report. */
+  reconcileMs: number;
 }
 
 /** The private npm registry plugins are installed from, and the trust put in its packages. */

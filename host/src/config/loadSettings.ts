@@ -1,9 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { HostError } from '../errors.js';
 import { parseApiKeys, withAdminToken } from './parseApiKeys.js';
-import type { ApiKeySetting, PackageRegistrySettings, PluginFlags, Settings } from './Settings.js';
+import type {
+  ApiKeySetting,
+  FleetSettings,
+  PackageRegistrySettings,
+  PluginFlags,
+  Settings,
+} from './Settings.js';
 
 const flag = { type: 'boolean' } as const;
 /** One or more ed25519 public keys (32 bytes, base64), separated by commas or spaces. */
@@ -54,6 +61,9 @@ const envSchema = {
     TOOLHOST_REGISTRY_RETRIES: { type: 'integer', minimum: 0, maximum: 10 },
     TOOLHOST_REQUIRE_SIGNED_PLUGINS: flag,
     TOOLHOST_TRUSTED_PUBLISHER_KEYS: { type: 'string', pattern: PUBLISHER_KEYS },
+    TOOLHOST_MANIFEST_STORE: { enum: ['auto', 'files', 'database'] },
+    TOOLHOST_HOST_ID: { type: 'string', pattern: '^[A-Za-z0-9._:@-]{1,128}$' },
+    TOOLHOST_FLEET_RECONCILE_MS: { type: 'integer', minimum: 50, maximum: 3_600_000 },
   },
 } as const;
 
@@ -99,6 +109,9 @@ interface Env {
   TOOLHOST_REGISTRY_RETRIES?: number;
   TOOLHOST_REQUIRE_SIGNED_PLUGINS?: boolean;
   TOOLHOST_TRUSTED_PUBLISHER_KEYS?: string;
+  TOOLHOST_MANIFEST_STORE?: 'auto' | 'files' | 'database';
+  TOOLHOST_HOST_ID?: string;
+  TOOLHOST_FLEET_RECONCILE_MS?: number;
 }
 
 export const SETTINGS_VARIABLES = Object.keys(envSchema.properties);
@@ -227,6 +240,24 @@ export function loadSettings(
     startupTimeoutMs: e.TOOLHOST_STARTUP_TIMEOUT_MS ?? 30_000,
     idempotencyTtlSeconds: e.TOOLHOST_IDEMPOTENCY_TTL_SECONDS ?? 86_400,
     packageRegistry: packageRegistrySettings(e),
+    fleet: fleetSettings(e),
+  };
+}
+
+/** Where the desired plugin state lives: `auto` is the database on PostgreSQL, files otherwise. */
+function fleetSettings(e: Env): FleetSettings {
+  const postgres = /^postgres(ql)?:\/\//.test(e.DATABASE_URL ?? '');
+  const chosen = e.TOOLHOST_MANIFEST_STORE ?? 'auto';
+  if (chosen === 'database' && !postgres) {
+    throw new HostError('TOOLHOST_ERR_SETTINGS_INVALID', {
+      variable: 'TOOLHOST_MANIFEST_STORE',
+      details: '"database" needs DATABASE_URL to name PostgreSQL (the fleet shares one database)',
+    });
+  }
+  return {
+    manifestStore: chosen === 'auto' ? (postgres ? 'database' : 'files') : chosen,
+    hostId: e.TOOLHOST_HOST_ID ?? `${hostname()}:${process.pid}`,
+    reconcileMs: e.TOOLHOST_FLEET_RECONCILE_MS ?? 5_000,
   };
 }
 

@@ -51,6 +51,7 @@ export function createApp(deps: HttpDeps): Koa<HttpState> {
       deps.plugins,
       keys,
       deps.installs ? { admin: deps.installs, bodyLimitBytes: settings.bodyLimitBytes } : undefined,
+      deps.fleet,
     );
   }
   if (deps.audit && !keys.protectedMode) {

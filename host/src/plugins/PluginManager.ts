@@ -1,11 +1,9 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'winston';
 import { KeyedMutex } from '@toolhost/plugin-sdk';
 import type { Settings } from '../config/Settings.js';
 import { HostError } from '../errors.js';
-import { readManifests, type ManifestEntry } from '../manifests/readManifests.js';
-import { writeManifestEnabled } from '../manifests/writeManifestEnabled.js';
+import type { ManifestStore } from '../manifests/ManifestStore.js';
+import type { ManifestEntry } from '../manifests/readManifests.js';
 import type { PluginLoader } from './createPluginLoader.js';
 import type { PluginAdmin, PluginStatus } from './PluginStatus.js';
 import { refusalOf } from './refusalOf.js';
@@ -13,11 +11,13 @@ import { registrationOf } from './registrationOf.js';
 import type { ToolRegistry } from './ToolRegistry.js';
 
 export interface PluginManagerOptions {
-  settings: Pick<Settings, 'manifestsDir' | 'pluginFlags'>;
+  settings: Pick<Settings, 'pluginFlags'>;
+  /** The manifests: the files of one host, or the table a fleet shares. */
+  store: ManifestStore;
   registry: ToolRegistry;
   load: PluginLoader;
   logger: Logger;
-  /** Fallback rescan for file systems whose change events are unreliable. */
+  /** Fallback rescan for file systems whose change events are unreliable, or lost notifications. */
   pollIntervalMs?: number;
 }
 
@@ -42,7 +42,7 @@ export class PluginManager implements PluginAdmin {
   readonly #applying = new Map<string, Promise<void>>();
   #running: Promise<void> | null = null;
   #again = false;
-  #watcher: FSWatcher | null = null;
+  #unwatch: (() => Promise<void>) | null = null;
   #debounce: NodeJS.Timeout | undefined;
   #poll: NodeJS.Timeout | undefined;
 
@@ -99,16 +99,18 @@ export class PluginManager implements PluginAdmin {
     });
   }
 
-  /** Watches the manifests dir (and rescans every pollIntervalMs as a fallback). */
+  /** The hash of the manifest each plugin was last applied from (what this host runs). */
+  revisions(): Map<string, string> {
+    return new Map([...this.#known].map(([name, known]) => [name, known.hash]));
+  }
+
+  /** Watches the manifest store (and rescans every pollIntervalMs as a fallback). */
   async watch(): Promise<void> {
-    const { manifestsDir } = this.#options.settings;
-    await mkdir(manifestsDir, { recursive: true });
     const schedule = () => {
       clearTimeout(this.#debounce);
       this.#debounce = setTimeout(() => void this.#scanLogged(), 15);
     };
-    this.#watcher = watch(manifestsDir, schedule);
-    this.#watcher.on('error', (error) =>
+    this.#unwatch = await this.#options.store.watch(schedule, (error) =>
       this.#options.logger.warn('manifest watcher failed', { error: error.message }),
     );
     this.#poll = setInterval(() => void this.#scanLogged(), this.#options.pollIntervalMs ?? 1_000);
@@ -116,7 +118,7 @@ export class PluginManager implements PluginAdmin {
   }
 
   async close(): Promise<void> {
-    this.#watcher?.close();
+    await this.#unwatch?.();
     clearTimeout(this.#debounce);
     clearInterval(this.#poll);
     await this.#running;
@@ -153,8 +155,8 @@ export class PluginManager implements PluginAdmin {
 
   #setEnabled(name: string, enabled: boolean): Promise<PluginStatus> {
     return this.#edits.run(name, async () => {
-      const { file } = this.#require(name);
-      const undo = await writeManifestEnabled(file, enabled);
+      this.#require(name);
+      const undo = await this.#options.store.setEnabled(name, enabled);
       await this.#syncPlugin(name);
       const { registry } = this.#options;
       if (enabled) {
@@ -202,7 +204,7 @@ export class PluginManager implements PluginAdmin {
   }
 
   async #syncOnce(): Promise<void> {
-    const entries = await readManifests(this.#options.settings.manifestsDir);
+    const entries = await this.#options.store.list();
     const seen = new Set(entries.map((e) => e.name));
     const changed = entries.filter((e) => this.#known.get(e.name)?.hash !== e.hash);
     const removed = [...this.#known.keys()].filter((name) => !seen.has(name));

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeWithPostgres, postgresUrl } from '../../../../test/support/services.js';
-import { createPluginStore } from '../../container/createPluginStore.js';
 import type { Database } from '../Database.js';
 import { openDatabase } from '../openDatabase.js';
 import { createScratchPostgres } from '../testing/createScratchPostgres.js';
@@ -39,8 +38,27 @@ function keyCollationMigration(createScratch: () => Promise<ScratchDatabase>): v
   });
 
   it('keeps every document when reverted and applied again', async () => {
-    const store = createPluginStore(database.orm, 'memory');
-    for (const key of KEYS) await store.put(key, { key });
+    const connection = database.orm.em.getConnection();
+    for (const key of KEYS) {
+      await connection.execute(
+        `insert into "plugin_document" ("plugin", "key", "value", "updated_at") values ('memory', ?, ?, ?)`,
+        [key, JSON.stringify({ key }), database.kind === 'sqlite' ? Date.now() : new Date()],
+      );
+    }
+    const order = database.kind === 'sqlite' ? '"key"' : '"key" collate "C"';
+    const store = {
+      list: async (prefix = '') =>
+        (
+          await connection.execute<{ key: string; value: unknown }[]>(
+            `select "key", "value" from "plugin_document" where "plugin" = 'memory' order by ${order}`,
+          )
+        )
+          .filter((row) => row.key.startsWith(prefix))
+          .map((row) => ({
+            key: row.key,
+            value: typeof row.value === 'string' ? (JSON.parse(row.value) as unknown) : row.value,
+          })),
+    };
     const before = await store.list();
     expect(before.map((doc) => doc.key)).toEqual([...KEYS].sort());
     expect(await keyCollation(database)).toBe(database.kind === 'sqlite' ? null : 'C');
