@@ -16,7 +16,7 @@ import { deleteKeysWithPrefix } from '../host/src/session/testing/deleteKeysWith
 import { startHost, type Host } from '../host/src/startHost.js';
 import { bearer, keysEnv, type TestKey } from './support/apiKeys.js';
 import { REPO_PLUGINS_DIR } from './support/builtinPlugins.js';
-import { createCapturingLogger } from './support/capturingLogger.js';
+import { createCapturingLogger, type CapturingLogger } from './support/capturingLogger.js';
 import { runCli } from './support/hostProcess.js';
 import {
   describeWithPostgres,
@@ -95,9 +95,31 @@ function hostEnv(
   };
 }
 
+const logs = new WeakMap<Host, CapturingLogger>();
+
 async function startFleetHost(env: Record<string, string>): Promise<Host> {
-  const { logger } = createCapturingLogger();
-  return startHost(loadSettings(env), { logger });
+  const capturing = createCapturingLogger();
+  const host = await startHost(loadSettings(env), { logger: capturing.logger });
+  logs.set(host, capturing);
+  return host;
+}
+
+/** Resolves when the host's registry reports `plugin` in `state` (an event, with a deadline). */
+function pluginReaches(host: Host, plugin: string, state: string, deadlineMs: number) {
+  return new Promise<void>((resolve, reject) => {
+    if (host.registry.status(plugin).state === state) return resolve();
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`${plugin} did not become ${state} within ${deadlineMs} ms`));
+    }, deadlineMs);
+    const off = host.registry.onChange((change) => {
+      if (change.plugin === plugin && change.status?.state === state) {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
+  });
 }
 
 const describeFleet = (name: string, fn: () => void) =>
@@ -271,6 +293,32 @@ describeFleet('two hosts on one PostgreSQL and one Redis', () => {
     }
   });
 
+  it('a host whose notification connection drops listens again and still follows within 2 s', async () => {
+    const listening = () =>
+      logs.get(a)!.lines.filter((line) => line.message === 'listening for manifest changes').length;
+    const before = listening();
+    const sql = createSqlRunner(fleet.database.orm);
+    const ended = await sql.all<{ ended: boolean }>(
+      `select pg_terminate_backend(pid) as "ended" from pg_stat_activity where datname = current_database() and application_name = 'toolhost-listen'`,
+      [],
+    );
+    expect(ended.length).toBe(2);
+    await logs.get(a)!.lineMatching((line) => line.message === 'manifest watcher failed');
+    await eventually(async () => (listening() > before ? true : null), 5_000, 'A listens again');
+    await eventually(
+      async () =>
+        logs.get(b)!.lines.filter((l) => l.message === 'listening for manifest changes').length > 1
+          ? true
+          : null,
+      5_000,
+      'B listens again',
+    );
+    expect((await call(b, '/v1/admin/plugins/echo/enable', { method: 'POST' })).status).toBe(200);
+    await pluginReaches(a, 'echo', 'enabled', 2_000);
+    expect((await call(a, '/v1/admin/plugins/echo/disable', { method: 'POST' })).status).toBe(200);
+    await pluginReaches(b, 'echo', 'disabled', 2_000);
+  });
+
   it('`toolhost plugins disable` writes the table, and both hosts follow', async () => {
     const env = hostEnv(fleet.root, 'cli', [], fleet.scratch);
     const disabled = await runCli(['plugins', 'disable', 'memory'], env);
@@ -292,5 +340,43 @@ describeFleet('two hosts on one PostgreSQL and one Redis', () => {
         'memory back',
       );
     }
+  });
+});
+
+describeFleet('a fleet host and a change that notified nobody', () => {
+  let root: string;
+  let scratch: ScratchDatabase;
+  let host: Host;
+  let database: Database;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'toolhost-fleet-reconcile-'));
+    scratch = await createScratchPostgres(postgresUrl());
+    host = await startFleetHost(
+      hostEnv(root, 'r', ['memory'], scratch, { TOOLHOST_FLEET_RECONCILE_MS: '100' }),
+    );
+    database = await openDatabase(scratch.url, { migrate: false });
+  });
+
+  afterAll(async () => {
+    await host?.stop();
+    await database?.close();
+    await scratch?.drop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('applies a change that sent no notification at its next reconcile', async () => {
+    // A plain SQL edit (an operator's, or one whose NOTIFY was lost) notifies nobody.
+    const sql = createSqlRunner(database.orm);
+    expect(
+      await sql.run(
+        `update "plugin_manifest" set "manifest" = jsonb_set("manifest", '{enabled}', 'false') where "name" = 'memory'`,
+        [],
+      ),
+    ).toBe(1);
+    await pluginReaches(host, 'memory', 'disabled', 5_000);
+    expect(
+      logs.get(host)!.lines.some((line) => line.message === 'listening for manifest changes'),
+    ).toBe(true);
   });
 });
