@@ -287,10 +287,62 @@ describeFleet('two hosts on one PostgreSQL and one Redis', () => {
         error: 'Manifest plugin_manifest/broken is invalid: field "enabled" must be boolean',
       });
       expect(await toolNames(host)).toContain('memory.recall');
+    }
+    for (const host of [a, b]) {
       const refused = await call(host, '/v1/admin/plugins/broken/enable', { method: 'POST' });
       expect(refused.status).toBe(422);
-      expect(refused.body['code']).toBe('TOOLHOST_HTTP_PLUGIN_REFUSED');
+      expect(refused.body).toMatchObject({
+        code: 'TOOLHOST_HTTP_PLUGIN_REFUSED',
+        detail: 'Manifest plugin_manifest/broken is invalid: field "enabled" must be boolean',
+      });
     }
+  });
+
+  it('a manifest edit through the admin API reaches every host; a bad edit is refused, coded', async () => {
+    const edited = await call(a, '/v1/admin/plugins/memory/manifest', {
+      method: 'PUT',
+      body: JSON.stringify({ config: { maxNotesPerSession: 7 }, permissions: { store: true } }),
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ name: 'memory', state: 'enabled' });
+    const [row] = await createSqlRunner(fleet.database.orm).all<{ manifest: object }>(
+      `select "manifest" from "plugin_manifest" where "name" = 'memory'`,
+      [],
+    );
+    expect(row?.manifest).toEqual({
+      name: 'memory',
+      enabled: true,
+      source: { path: 'memory' },
+      config: { maxNotesPerSession: 7 },
+      permissions: { store: true },
+    });
+    // B applied exactly that revision: no drift on memory anywhere.
+    await eventually(
+      async () => {
+        const report = (await call(b, '/v1/admin/plugins')).body['fleet'] as FleetReport;
+        return report.drift.some((d) => d.plugin === 'memory') ? null : true;
+      },
+      2_000,
+      'B applied the edit',
+    );
+    for (const [body, field] of [
+      [{ policy: { timeoutMs: 0 } }, 'policy.timeoutMs'],
+      [{ source: { path: '/tmp/elsewhere' } }, 'source'],
+      [{ config: 'big' }, 'config'],
+    ] as const) {
+      const refused = await call(a, '/v1/admin/plugins/memory/manifest', {
+        method: 'PUT',
+        body: JSON.stringify(body),
+      });
+      expect(refused.status, field).toBe(400);
+      expect(refused.body['code']).toBe('TOOLHOST_HTTP_INVALID_BODY');
+      expect(JSON.stringify(refused.body)).toContain(field);
+    }
+    const unknown = await call(a, '/v1/admin/plugins/ghost/manifest', {
+      method: 'PUT',
+      body: '{}',
+    });
+    expect(unknown.status).toBe(404);
   });
 
   it('a host whose notification connection drops listens again and still follows within 2 s', async () => {

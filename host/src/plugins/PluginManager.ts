@@ -5,7 +5,8 @@ import { HostError } from '../errors.js';
 import type { ManifestStore } from '../manifests/ManifestStore.js';
 import type { ManifestEntry } from '../manifests/readManifests.js';
 import type { PluginLoader } from './createPluginLoader.js';
-import type { PluginAdmin, PluginStatus } from './PluginStatus.js';
+import { parseManifest } from '../manifests/validateManifest.js';
+import type { OperatorManifest, PluginAdmin, PluginStatus } from './PluginStatus.js';
 import { refusalOf } from './refusalOf.js';
 import { registrationOf } from './registrationOf.js';
 import type { ToolRegistry } from './ToolRegistry.js';
@@ -153,9 +154,38 @@ export class PluginManager implements PluginAdmin {
     });
   }
 
-  #setEnabled(name: string, enabled: boolean): Promise<PluginStatus> {
+  configure(name: string, choices: OperatorManifest): Promise<PluginStatus> {
     return this.#edits.run(name, async () => {
       this.#require(name);
+      const { store, registry } = this.#options;
+      const previous = await store.read(name);
+      if (previous === null) throw new HostError('TOOLHOST_ERR_PLUGIN_UNKNOWN', { plugin: name });
+      if (previous.manifest === null) throw previous.refusal;
+      const { source } = previous.manifest;
+      const manifest = parseManifest(
+        { ...choices, name, source, enabled: choices.enabled ?? previous.manifest.enabled },
+        store.locationOf(name),
+      );
+      await store.write(manifest);
+      await this.#syncPlugin(name);
+      if (manifest.enabled) {
+        const refusal = this.#refusalOfEnable(name);
+        if (refusal !== null) {
+          await store.write(previous.manifest);
+          await this.#syncPlugin(name);
+          throw refusal;
+        }
+      }
+      return registry.status(name);
+    });
+  }
+
+  #setEnabled(name: string, enabled: boolean): Promise<PluginStatus> {
+    return this.#edits.run(name, async () => {
+      const known = this.#require(name);
+      // A refused manifest is refused as it stands: flipping its flag must not make the
+      // fleet's other hosts act on it before this one undoes it.
+      if (enabled && known.refusal) throw known.refusal;
       const undo = await this.#options.store.setEnabled(name, enabled);
       await this.#syncPlugin(name);
       const { registry } = this.#options;
