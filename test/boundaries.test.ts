@@ -24,6 +24,7 @@ const HOST_LAYERS = [
   'auth',
   'agent',
   'audit',
+  'fleet',
   'plugins',
   'sandbox',
   'container',

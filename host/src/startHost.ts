@@ -25,6 +25,9 @@ import { startHttpServer } from './http/startHttpServer.js';
 import { createToolInvoker } from './invocation/createToolInvoker.js';
 import { countToolCalls, ToolCallMetrics } from './invocation/ToolCallMetrics.js';
 import type { ToolInvoker } from './invocation/ToolInvoker.js';
+import { createDatabaseManifestStore, seedManifests } from './fleet/createDatabaseManifestStore.js';
+import { FleetReporter } from './fleet/FleetReporter.js';
+import { createFileManifestStore } from './manifests/createFileManifestStore.js';
 import { createPluginLoader } from './plugins/createPluginLoader.js';
 import { checkProcessSandbox } from './sandbox/checkProcessSandbox.js';
 import { describeTools } from './plugins/describeTools.js';
@@ -177,8 +180,22 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
       dataDir: settings.dataDir,
       registry: settings.packageRegistry,
     });
+    const fleetMode = settings.fleet.manifestStore === 'database';
+    const manifests = fleetMode
+      ? createDatabaseManifestStore({ database, url: settings.databaseUrl, logger })
+      : createFileManifestStore(settings.manifestsDir);
+    if (fleetMode && settings.registryMode === 'registry') {
+      await step(seedManifests(database, settings.manifestsDir, logger));
+    }
+    logger.info('plugin manifests', {
+      store: manifests.kind,
+      host_id: settings.fleet.hostId,
+      ...(fleetMode ? { table: 'plugin_manifest' } : { dir: settings.manifestsDir }),
+    });
     const starting = startPlugins({
       settings,
+      store: manifests,
+      ...(fleetMode ? { pollIntervalMs: settings.fleet.reconcileMs } : {}),
       registry,
       load: createPluginLoader({
         pluginsDir: settings.pluginsDir,
@@ -193,11 +210,28 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
     const plugins = await step(starting);
     const installs = plugins.manager
       ? createPluginInstalls(
-          new PluginDistribution(installer, settings.manifestsDir),
+          new PluginDistribution(installer, manifests),
           plugins.manager,
           registry,
         )
       : undefined;
+
+    let url: string | null = null;
+    const manager = plugins.manager;
+    const reporter =
+      fleetMode && manager
+        ? new FleetReporter({
+            database,
+            store: manifests,
+            hostId: settings.fleet.hostId,
+            url: () => url,
+            statuses: () => registry.statuses(),
+            revisions: () => manager.revisions(),
+            onChange: (listener) => registry.onChange(listener),
+            intervalMs: settings.fleet.reconcileMs,
+            logger,
+          })
+        : null;
 
     const toolMetrics = new ToolCallMetrics();
     const invoker = countToolCalls(
@@ -245,6 +279,7 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
       invoker,
       plugins: plugins.admin,
       ...(installs ? { installs } : {}),
+      ...(reporter ? { fleet: () => reporter.fleet() } : {}),
       readiness,
       metrics: toolMetrics,
       agent: {
@@ -263,6 +298,11 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
     const bound = server.server.address();
     if (bound !== null && typeof bound === 'object') {
       assertProtectedMode(keys, settings.host, bound.address);
+    }
+    url = server.url;
+    if (reporter) {
+      await step(reporter.start());
+      cleanups.push(() => reporter.stop());
     }
     signal?.throwIfAborted();
     logger.info('toolhost listening', {

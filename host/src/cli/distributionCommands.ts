@@ -8,6 +8,7 @@ import { PluginDistribution } from '../distribution/PluginDistribution.js';
 import { publishSignature } from '../distribution/publishSignature.js';
 import { generateSigningKey } from '../distribution/releaseSignatures.js';
 import { HostError } from '../errors.js';
+import type { ManifestStore } from '../manifests/ManifestStore.js';
 import { progressLine } from './progressLine.js';
 import { scaffoldPlugin } from './scaffoldPlugin.js';
 
@@ -25,13 +26,12 @@ export const DISTRIBUTION_USAGE = `  plugins new <name> [--dir <folder>] [--pack
 
 const DEFAULT_REGISTRY = 'http://127.0.0.1:4873/';
 
-function distributionOf(settings: Settings): PluginDistribution {
-  const installer = new PackageInstaller({
+function installerOf(settings: Settings): PackageInstaller {
+  return new PackageInstaller({
     pluginsDir: settings.pluginsDir,
     dataDir: settings.dataDir,
     registry: settings.packageRegistry,
   });
-  return new PluginDistribution(installer, settings.manifestsDir);
 }
 
 async function choicesFrom(file: string | undefined): Promise<ManifestChoices> {
@@ -61,7 +61,10 @@ export async function distributionCommand(
   settings: Settings,
   action: string | undefined,
   args: readonly string[],
+  manifests: () => Promise<ManifestStore>,
 ): Promise<number | null> {
+  const distributionOf = async () =>
+    new PluginDistribution(installerOf(settings), await manifests());
   switch (action) {
     case 'new': {
       const { values, positionals } = parseArgs({
@@ -91,7 +94,9 @@ export async function distributionCommand(
       const [spec] = positionals;
       if (!spec) return usage('plugins install <name>[@<range>] [--enable] [--manifest <file>]');
       const progress = progressLine();
-      const installed = await distributionOf(settings)
+      const installed = await (
+        await distributionOf()
+      )
         .install(spec, {
           enable: values.enable ?? false,
           choices: await choicesFrom(values.manifest),
@@ -115,7 +120,9 @@ export async function distributionCommand(
       const [name, range] = args;
       if (!name) return usage('plugins update <name> [<range>]');
       const progress = progressLine();
-      const update = await distributionOf(settings)
+      const update = await (
+        await distributionOf()
+      )
         .update(name, { ...(range ? { range } : {}), onProgress: progress.listener })
         .finally(() => progress.done());
       if (!update.changed) {
@@ -130,7 +137,7 @@ a running host starts ${update.to.version} beside ${update.from.version}, switch
     case 'remove': {
       const [name] = args;
       if (!name) return usage('plugins remove <name>');
-      const removal = await distributionOf(settings).remove(name);
+      const removal = await (await distributionOf()).remove(name);
       await removal.deleteFiles();
       console.log(
         `removed ${name} (${removal.package} ${removal.versions.join(', ') || 'no versions'})`,
@@ -170,7 +177,7 @@ trust it in a host with: TOOLHOST_TRUSTED_PUBLISHER_KEYS=${key.publicKey}`);
           details: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
         });
       });
-      const { installer } = distributionOf(settings);
+      const installer = installerOf(settings);
       const signed = await publishSignature(installer, spec, pem, keyFile);
       console.log(`signed ${signed.package}@${signed.version} (${signed.integrity}) with key ${signed.keyId}
   dist-tag  ${signed.tag}`);
@@ -182,8 +189,8 @@ trust it in a host with: TOOLHOST_TRUSTED_PUBLISHER_KEYS=${key.publicKey}`);
 }
 
 /** The lines of `toolhost plugins list`: source, and for registry plugins integrity and check. */
-export async function listPlugins(settings: Settings): Promise<string[]> {
-  const rows = await distributionOf(settings).list();
+export async function listPlugins(settings: Settings, store: ManifestStore): Promise<string[]> {
+  const rows = await new PluginDistribution(installerOf(settings), store).list();
   return rows.map((row) => {
     const name = row.name.padEnd(20);
     if (row.enabled === null) return `${name} invalid   ${row.source}`;

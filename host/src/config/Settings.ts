@@ -91,6 +91,7 @@ export interface Settings {
   packageRegistry: PackageRegistrySettings;
   /** Where audit payloads larger than `auditInlineMaxBytes` go (`AUDIT_BLOB_URL`, `AWS_*`). */
   auditBlobs: AuditBlobSettings;
+  fleet: FleetSettings;
 }
 
 /** The audit blob store: files under `<dataDir>/blobs/`, or an S3 bucket. */
@@ -102,6 +103,19 @@ export interface AuditBlobSettings {
   region: string | null;
   /** `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`; null: the SDK's default chain. */
   credentials: { accessKeyId: string; secretAccessKey: string } | null;
+}
+
+/** How this host shares the desired plugin state with the other hosts on its database. */
+export interface FleetSettings {
+  /**
+   * `files`: `manifests/` (one host). `database`: the `plugin_manifest` table, seeded from
+   * `manifests/` when empty, changes notified to every host (PostgreSQL only).
+   */
+  manifestStore: 'files' | 'database';
+  /** How this host names itself in the table of what each host runs. */
+  hostId: string;
+  /** How often the desired state is read again even without a notification, and hosts report. */
+  reconcileMs: number;
 }
 
 /** The private npm registry plugins are installed from, and the trust put in its packages. */

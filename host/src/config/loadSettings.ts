@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { HostError } from '../errors.js';
@@ -7,6 +8,7 @@ import { type BlobLocation, parseBlobUrl } from './parseBlobUrl.js';
 import type {
   ApiKeySetting,
   AuditBlobSettings,
+  FleetSettings,
   PackageRegistrySettings,
   PluginFlags,
   Settings,
@@ -67,6 +69,9 @@ const envSchema = {
     AWS_REGION: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
     AWS_ACCESS_KEY_ID: { type: 'string', minLength: 1 },
     AWS_SECRET_ACCESS_KEY: { type: 'string', minLength: 1 },
+    TOOLHOST_MANIFEST_STORE: { enum: ['auto', 'files', 'database'] },
+    TOOLHOST_HOST_ID: { type: 'string', pattern: '^[A-Za-z0-9._:@-]{1,128}$' },
+    TOOLHOST_FLEET_RECONCILE_MS: { type: 'integer', minimum: 50, maximum: 3_600_000 },
   },
 } as const;
 
@@ -118,6 +123,9 @@ interface Env {
   AWS_REGION?: string;
   AWS_ACCESS_KEY_ID?: string;
   AWS_SECRET_ACCESS_KEY?: string;
+  TOOLHOST_MANIFEST_STORE?: 'auto' | 'files' | 'database';
+  TOOLHOST_HOST_ID?: string;
+  TOOLHOST_FLEET_RECONCILE_MS?: number;
 }
 
 export const SETTINGS_VARIABLES = Object.keys(envSchema.properties);
@@ -249,6 +257,7 @@ export function loadSettings(
     idempotencyTtlSeconds: e.TOOLHOST_IDEMPOTENCY_TTL_SECONDS ?? 86_400,
     packageRegistry: packageRegistrySettings(e),
     auditBlobs: auditBlobSettings(e),
+    fleet: fleetSettings(e),
   };
 }
 
@@ -278,6 +287,23 @@ function auditBlobSettings(e: Env): AuditBlobSettings {
       accessKeyId === undefined || secretAccessKey === undefined
         ? null
         : { accessKeyId, secretAccessKey },
+  };
+}
+
+/** Where the desired plugin state lives: `auto` is the database on PostgreSQL, files otherwise. */
+function fleetSettings(e: Env): FleetSettings {
+  const postgres = /^postgres(ql)?:\/\//.test(e.DATABASE_URL ?? '');
+  const chosen = e.TOOLHOST_MANIFEST_STORE ?? 'auto';
+  if (chosen === 'database' && !postgres) {
+    throw new HostError('TOOLHOST_ERR_SETTINGS_INVALID', {
+      variable: 'TOOLHOST_MANIFEST_STORE',
+      details: '"database" needs DATABASE_URL to name PostgreSQL (the fleet shares one database)',
+    });
+  }
+  return {
+    manifestStore: chosen === 'auto' ? (postgres ? 'database' : 'files') : chosen,
+    hostId: e.TOOLHOST_HOST_ID ?? `${hostname()}:${process.pid}`,
+    reconcileMs: e.TOOLHOST_FLEET_RECONCILE_MS ?? 5_000,
   };
 }
 

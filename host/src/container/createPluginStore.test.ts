@@ -9,6 +9,7 @@ import { createScratchPostgres } from '../db/testing/createScratchPostgres.js';
 import { createScratchSqlite } from '../db/testing/createScratchSqlite.js';
 import type { ScratchDatabase } from '../db/testing/ScratchDatabase.js';
 import { createPluginStore } from './createPluginStore.js';
+import { storeListQuery } from './storeListQuery.js';
 
 const T0 = new Date('2026-11-24T10:00:00.000Z');
 const T1 = new Date('2026-11-24T10:00:05.123Z');
@@ -95,6 +96,16 @@ function storeContract(createScratch: () => Promise<ScratchDatabase>): void {
     expect(await keys(store, '%')).toEqual([]);
     expect(await keys(store, 'a%1')).toEqual(['a%1']);
     expect(await keys(store, 'a%1+')).toEqual([]);
+  });
+
+  it('matches backslashes and the highest code point literally', async () => {
+    const store = storeOf('crm');
+    const stored = ['a\\%', 'a\\_', 'a\\\\', 'a]', 'a\u{10FFFF}', 'a\u{10FFFF}z', 'b'];
+    for (const key of stored) await store.put(key, { key });
+    expect(await keys(store, 'a\\')).toEqual(['a\\%', 'a\\\\', 'a\\_']);
+    expect(await keys(store, 'a\\\\')).toEqual(['a\\\\']);
+    expect(await keys(store, 'a\\%')).toEqual(['a\\%']);
+    expect(await keys(store, 'a\u{10FFFF}')).toEqual(['a\u{10FFFF}', 'a\u{10FFFF}z']);
   });
 
   it('matches prefixes outside the Basic Multilingual Plane', async () => {
@@ -213,4 +224,55 @@ describe('createPluginStore on SQLite', () => {
 
 describeWithPostgres('createPluginStore on PostgreSQL', () => {
   storeContract(() => createScratchPostgres(postgresUrl()));
+
+  interface PlanNode {
+    'Node Type': string;
+    'Index Name'?: string;
+    'Index Cond'?: string;
+    Plans?: PlanNode[];
+  }
+  const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
+
+  it('lists a prefix through the primary key index, as a range on the key', async () => {
+    const scratch = await createScratchPostgres(postgresUrl());
+    const database = await openDatabase(scratch.url);
+    try {
+      const connection = database.orm.em.getConnection();
+      // Many plugins and keys, so a sequential scan would be the planner's choice without it.
+      await connection.execute(
+        `insert into "plugin_document" ("plugin", "key", "value", "updated_at")
+         select 'p' || (i % 8), 'session/' || i || '/note', '{}'::jsonb, now()
+           from generate_series(1, 20000) as i`,
+      );
+      await connection.execute('analyze "plugin_document"');
+      const planOf = async (prefix: string): Promise<PlanNode[]> => {
+        const query = storeListQuery(false, 'p3', prefix, undefined);
+        const rows = await connection.execute<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(
+          `explain (format json) ${query.sql}`,
+          query.params,
+        );
+        return nodesOf(rows[0]!['QUERY PLAN'][0].Plan);
+      };
+      const keyRange = (nodes: PlanNode[]) =>
+        nodes.find(
+          (node) =>
+            node['Index Name'] === 'plugin_document_pkey' &&
+            /key.*>=/.test(node['Index Cond'] ?? ''),
+        );
+      for (const prefix of ['session/1', 'session/%', 'session\\_']) {
+        expect(keyRange(await planOf(prefix)), prefix).toBeDefined();
+      }
+      expect((await createPluginStore(database.orm, 'p3').list('session/19996')).length).toBe(0);
+      expect((await createPluginStore(database.orm, 'p3').list('session/1999')).length).toBe(1);
+      expect((await createPluginStore(database.orm, 'p3').list('session/19995')).length).toBe(1);
+
+      // Without the migration (the key in the database's own collation) the index cannot serve it.
+      expect(await database.rollback()).toEqual(['Migration20261202000100_plugin_document_key_c']);
+      await connection.execute('analyze "plugin_document"');
+      expect(keyRange(await planOf('session/1'))).toBeUndefined();
+    } finally {
+      await database.close();
+      await scratch.drop();
+    }
+  });
 });

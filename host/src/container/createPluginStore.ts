@@ -3,6 +3,7 @@ import type { StoredDocument } from '@toolhost/plugin-sdk/host';
 import type { SqlOrm } from '../db/Database.js';
 import { createSqlRunner } from '../db/createSqlRunner.js';
 import { withDatabase } from '../db/withDatabase.js';
+import { storeListQuery } from './storeListQuery.js';
 
 export interface PluginStoreOptions {
   /** Clock for `updatedAt`; tests inject one. */
@@ -104,14 +105,11 @@ export function createPluginStore(
   }
   const plugin = pluginName;
   const now = options.now ?? (() => new Date());
-  // Under a linguistic collation PostgreSQL would sort `_a` after `a`; "C" sorts by code point,
-  // as SQLite does, so every backend lists in the same order.
 
   // Plain statements: this is every plugin's hot path, and the entity manager's identity
   // map and hydration cost more than the query itself.
   const sql = createSqlRunner(orm);
   const sqlite = sql.sqlite;
-  const keyOrder = sqlite ? '"key"' : '"key" collate "C"';
   const readValue = (value: unknown): JsonObject =>
     (typeof value === 'string' ? JSON.parse(value) : value) as JsonObject;
   // SQLite keeps milliseconds; PostgreSQL answers a Date or timestamptz text.
@@ -159,25 +157,9 @@ export function createPluginStore(
       const { limit } = listOptions;
       checkLimit(limit);
       if (limit === 0) return [];
-      const params: unknown[] = [plugin];
-      let query = 'select "key", "value", "updated_at" from "plugin_document" where "plugin" = ?';
-      if (prefix !== '') {
-        query += ' and substr("key", 1, ?) = ?';
-        params.push([...prefix].length, prefix);
-        // SQLite compares keys bytewise (code point order): a range lets it use the
-        // primary key index instead of scanning every document of the plugin.
-        if (sqlite) {
-          query += ' and "key" >= ? and "key" < ?';
-          params.push(prefix, `${prefix}\u{10FFFF}`);
-        }
-      }
-      query += ` order by ${keyOrder}`;
-      if (limit !== undefined) {
-        query += ' limit ?';
-        params.push(limit);
-      }
+      const query = storeListQuery(sqlite, plugin, prefix, limit);
       const rows = await withDatabase(orm, () =>
-        sql.all<{ key: string; value: unknown; updated_at: unknown }>(query, params),
+        sql.all<{ key: string; value: unknown; updated_at: unknown }>(query.sql, query.params),
       );
       return rows.map((row): StoredDocument => ({
         key: row.key,

@@ -7,7 +7,10 @@ export const PluginDocumentSchema = defineEntity({
   tableName: 'plugin_document',
   properties: {
     plugin: p.text().primary(),
-    key: p.text().primary(),
+    // PostgreSQL: collate "C" (Migration20261202000100), so prefix lists are index ranges in code
+    // point order. SQLite has no collation of that name and compares bytewise anyway, so the
+    // entity cannot name it for both: the migration owns it.
+    key: p.text().primary().ignoreSchemaChanges('collation'),
     value: p.json<JsonObject>(),
     updatedAt: p.datetime(),
   },

@@ -1,10 +1,8 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
 import { KeyedMutex } from '@toolhost/plugin-sdk';
 import { HostError } from '../errors.js';
 import type { Manifest, PackageSource } from '../manifests/Manifest.js';
-import { readManifestFile, readManifests } from '../manifests/readManifests.js';
+import type { ManifestStore } from '../manifests/ManifestStore.js';
 import { parseManifest } from '../manifests/validateManifest.js';
-import { manifestFileOf, writeManifestFile } from '../manifests/writeManifestFile.js';
 import { installedManifest, pinnedSourceOf, type ManifestChoices } from './installedManifest.js';
 import type { ProgressListener } from './InstallProgress.js';
 import type { InstallRecord } from './InstallRecord.js';
@@ -72,12 +70,12 @@ function isPackageSource(source: Manifest['source']): source is PackageSource {
  */
 export class PluginDistribution {
   readonly installer: PackageInstaller;
-  readonly #manifestsDir: string;
+  readonly #store: ManifestStore;
   readonly #plugins = new KeyedMutex();
 
-  constructor(installer: PackageInstaller, manifestsDir: string) {
+  constructor(installer: PackageInstaller, store: ManifestStore) {
     this.installer = installer;
-    this.#manifestsDir = manifestsDir;
+    this.#store = store;
   }
 
   /**
@@ -105,8 +103,8 @@ export class PluginDistribution {
     return this.#plugins.run(claimed ?? record.pluginName, async () => {
       await this.#refuseTaken(record.pluginName, `${record.package}@${record.version}`);
       const manifest = installedManifest(record, options.enable ?? false, choices);
-      const manifestFile = manifestFileOf(this.#manifestsDir, manifest.name);
-      await writeManifestFile(manifestFile, manifest);
+      const manifestFile = this.#store.locationOf(manifest.name);
+      await this.#store.write(manifest);
       return { name: manifest.name, manifestFile, manifest, record };
     });
   }
@@ -143,8 +141,7 @@ export class PluginDistribution {
         { name: source.package, range: release.version },
         options.onProgress ? { onProgress: options.onProgress } : {},
       );
-      const original = await readFile(manifestFile, 'utf8');
-      await writeManifestFile(manifestFile, { ...manifest, source: pinnedSourceOf(to) });
+      await this.#store.write({ ...manifest, source: pinnedSourceOf(to) });
       return {
         name,
         manifestFile,
@@ -152,7 +149,7 @@ export class PluginDistribution {
         to,
         changed: true,
         restore: async () => {
-          await writeFile(manifestFile, original);
+          await this.#store.write(manifest);
           if (!(await this.#pinned(source.package)).has(to.version)) {
             await this.installer.removeRelease(source.package, to.version);
           }
@@ -169,8 +166,8 @@ export class PluginDistribution {
    */
   async remove(name: string): Promise<PluginRemoval> {
     return this.#plugins.run(name, async () => {
-      const { manifestFile, source } = await this.#registryManifest(name, 'removed');
-      await rm(manifestFile);
+      const { source } = await this.#registryManifest(name, 'removed');
+      await this.#store.remove(name);
       const versions = await this.installer.versions(source.package);
       return {
         name,
@@ -185,7 +182,7 @@ export class PluginDistribution {
 
   /** Every manifest with its source, and for registry plugins their integrity and check. */
   async list(): Promise<PluginListing[]> {
-    const entries = await readManifests(this.#manifestsDir);
+    const entries = await this.#store.list();
     return Promise.all(
       entries.map(async (entry): Promise<PluginListing> => {
         if (entry.manifest === null) {
@@ -229,9 +226,9 @@ export class PluginDistribution {
   }
 
   async #refuseTaken(name: string, label: string): Promise<void> {
-    const file = manifestFileOf(this.#manifestsDir, name);
-    const existing = await readManifestFile(file);
-    if (existing.hash === '') return;
+    const file = this.#store.locationOf(name);
+    const existing = await this.#store.read(name);
+    if (existing === null) return;
     const source = existing.manifest?.source;
     const details =
       source && isPackageSource(source) && label.startsWith(`${source.package}@`)
@@ -244,9 +241,9 @@ export class PluginDistribution {
     name: string,
     action: string,
   ): Promise<{ manifest: Manifest; manifestFile: string; source: PackageSource }> {
-    const manifestFile = manifestFileOf(this.#manifestsDir, name);
-    const entry = await readManifestFile(manifestFile);
-    if (entry.hash === '') throw new HostError('TOOLHOST_ERR_PLUGIN_UNKNOWN', { plugin: name });
+    const manifestFile = this.#store.locationOf(name);
+    const entry = await this.#store.read(name);
+    if (entry === null) throw new HostError('TOOLHOST_ERR_PLUGIN_UNKNOWN', { plugin: name });
     if (entry.manifest === null) throw entry.refusal;
     const { source } = entry.manifest;
     if (!isPackageSource(source)) {
@@ -262,7 +259,7 @@ export class PluginDistribution {
   /** The versions of `pkg` that some manifest pins. */
   async #pinned(pkg: string): Promise<Set<string>> {
     const versions = new Set<string>();
-    for (const entry of await readManifests(this.#manifestsDir)) {
+    for (const entry of await this.#store.list()) {
       const source = entry.manifest?.source;
       if (source && isPackageSource(source) && source.package === pkg) versions.add(source.version);
     }

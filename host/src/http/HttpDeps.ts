@@ -6,6 +6,7 @@ import type { KeyRing } from '../auth/KeyRing.js';
 import type { SessionContext } from '../session/SessionStore.js';
 import type { Settings } from '../config/Settings.js';
 import type { ToolInvoker } from '../invocation/ToolInvoker.js';
+import type { FleetReport } from '../fleet/fleetDrift.js';
 import type { PluginInstallAdmin } from '../plugins/PluginInstalls.js';
 import type { PluginAdmin, PluginStatus, ToolDescription } from '../plugins/PluginStatus.js';
 import type { MetricsSource } from '../telemetry/MetricsSource.js';
@@ -49,6 +50,8 @@ export interface HttpDeps {
   };
   /** Registry installs behind the admin routes (install, update, remove); absent in legacy mode. */
   installs?: PluginInstallAdmin;
+  /** The fleet's desired state and drift, shown by `GET /v1/admin/plugins` (database manifests only). */
+  fleet?: () => Promise<FleetReport>;
   /** Optional: more Prometheus text for `GET /metrics`, e.g. tool call counters kept by the invoker. */
   metrics?: MetricsSource;
 }

@@ -47,12 +47,7 @@ export function createApp(deps: HttpDeps): Koa<HttpState> {
     settings.metricsPublic ? null : requireScope(keys, []),
   );
   if (keys.grants('admin')) {
-    adminRoutes(
-      router,
-      deps.plugins,
-      keys,
-      deps.installs ? { admin: deps.installs, bodyLimitBytes: settings.bodyLimitBytes } : undefined,
-    );
+    adminRoutes(router, deps.plugins, keys, settings.bodyLimitBytes, deps.installs, deps.fleet);
   }
   if (deps.audit && !keys.protectedMode) {
     auditRoutes(router, deps.audit, deps.agent, keys, settings.sessionTtlSeconds);

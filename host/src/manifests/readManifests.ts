@@ -18,32 +18,46 @@ export type ManifestEntry =
       refusal: HostError;
     };
 
-/** Reads and validates one manifest file; the plugin name must match the file name. */
-export async function readManifestFile(file: string): Promise<ManifestEntry> {
-  const name = basename(file, '.json');
-  const refuse = (hash: string, details: string): ManifestEntry => {
-    const refusal = new HostError('TOOLHOST_ERR_MANIFEST_INVALID', { file, details });
-    return { name, file, hash, manifest: null, error: refusal.message, refusal };
-  };
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    return refuse('', `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
+/**
+ * Validates the text of one manifest stored at `location` (a file, or a `plugin_manifest` row);
+ * the plugin name must match the name it is stored under.
+ */
+export function manifestEntryOf(name: string, location: string, text: string): ManifestEntry {
   const hash = createHash('sha256').update(text).digest('hex');
+  const refuse = (details: string): ManifestEntry => {
+    const refusal = new HostError('TOOLHOST_ERR_MANIFEST_INVALID', { file: location, details });
+    return { name, file: location, hash, manifest: null, error: refusal.message, refusal };
+  };
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return refuse(hash, `not valid JSON (${(error as Error).message})`);
+    return refuse(`not valid JSON (${(error as Error).message})`);
   }
   const checked = checkManifest(value);
-  if (!checked.ok) return refuse(hash, checked.errors.join('; '));
+  if (!checked.ok) return refuse(checked.errors.join('; '));
   if (checked.manifest.name !== name) {
-    return refuse(hash, `field "name" must match the file name ("${name}")`);
+    return refuse(
+      `field "name" must match the ${location.endsWith('.json') ? 'file' : 'row'} name ("${name}")`,
+    );
   }
-  return { name, file, hash, manifest: checked.manifest, error: null, refusal: null };
+  return { name, file: location, hash, manifest: checked.manifest, error: null, refusal: null };
+}
+
+/** Reads and validates one manifest file; the plugin name must match the file name. */
+export async function readManifestFile(file: string): Promise<ManifestEntry> {
+  const name = basename(file, '.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const refusal = new HostError('TOOLHOST_ERR_MANIFEST_INVALID', {
+      file,
+      details: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    });
+    return { name, file, hash: '', manifest: null, error: refusal.message, refusal };
+  }
+  return manifestEntryOf(name, file, text);
 }
 
 /** Reads every `*.json` in the manifests dir (a missing dir holds no manifests). */

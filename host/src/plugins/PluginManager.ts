@@ -1,23 +1,24 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'winston';
 import { KeyedMutex } from '@toolhost/plugin-sdk';
 import type { Settings } from '../config/Settings.js';
 import { HostError } from '../errors.js';
-import { readManifests, type ManifestEntry } from '../manifests/readManifests.js';
-import { writeManifestEnabled } from '../manifests/writeManifestEnabled.js';
+import type { ManifestStore } from '../manifests/ManifestStore.js';
+import type { ManifestEntry } from '../manifests/readManifests.js';
 import type { PluginLoader } from './createPluginLoader.js';
-import type { PluginAdmin, PluginStatus } from './PluginStatus.js';
+import { parseManifest } from '../manifests/validateManifest.js';
+import type { OperatorManifest, PluginAdmin, PluginStatus } from './PluginStatus.js';
 import { refusalOf } from './refusalOf.js';
 import { registrationOf } from './registrationOf.js';
 import type { ToolRegistry } from './ToolRegistry.js';
 
 export interface PluginManagerOptions {
-  settings: Pick<Settings, 'manifestsDir' | 'pluginFlags'>;
+  settings: Pick<Settings, 'pluginFlags'>;
+  /** The manifests: the files of one host, or the table a fleet shares. */
+  store: ManifestStore;
   registry: ToolRegistry;
   load: PluginLoader;
   logger: Logger;
-  /** Fallback rescan for file systems whose change events are unreliable. */
+  /** Fallback rescan for file systems whose change events are unreliable, or lost notifications. */
   pollIntervalMs?: number;
 }
 
@@ -42,7 +43,7 @@ export class PluginManager implements PluginAdmin {
   readonly #applying = new Map<string, Promise<void>>();
   #running: Promise<void> | null = null;
   #again = false;
-  #watcher: FSWatcher | null = null;
+  #unwatch: (() => Promise<void>) | null = null;
   #debounce: NodeJS.Timeout | undefined;
   #poll: NodeJS.Timeout | undefined;
 
@@ -99,16 +100,18 @@ export class PluginManager implements PluginAdmin {
     });
   }
 
-  /** Watches the manifests dir (and rescans every pollIntervalMs as a fallback). */
+  /** The hash of the manifest each plugin was last applied from (what this host runs). */
+  revisions(): Map<string, string> {
+    return new Map([...this.#known].map(([name, known]) => [name, known.hash]));
+  }
+
+  /** Watches the manifest store (and rescans every pollIntervalMs as a fallback). */
   async watch(): Promise<void> {
-    const { manifestsDir } = this.#options.settings;
-    await mkdir(manifestsDir, { recursive: true });
     const schedule = () => {
       clearTimeout(this.#debounce);
       this.#debounce = setTimeout(() => void this.#scanLogged(), 15);
     };
-    this.#watcher = watch(manifestsDir, schedule);
-    this.#watcher.on('error', (error) =>
+    this.#unwatch = await this.#options.store.watch(schedule, (error) =>
       this.#options.logger.warn('manifest watcher failed', { error: error.message }),
     );
     this.#poll = setInterval(() => void this.#scanLogged(), this.#options.pollIntervalMs ?? 1_000);
@@ -116,7 +119,7 @@ export class PluginManager implements PluginAdmin {
   }
 
   async close(): Promise<void> {
-    this.#watcher?.close();
+    await this.#unwatch?.();
     clearTimeout(this.#debounce);
     clearInterval(this.#poll);
     await this.#running;
@@ -151,10 +154,39 @@ export class PluginManager implements PluginAdmin {
     });
   }
 
+  configure(name: string, choices: OperatorManifest): Promise<PluginStatus> {
+    return this.#edits.run(name, async () => {
+      this.#require(name);
+      const { store, registry } = this.#options;
+      const previous = await store.read(name);
+      if (previous === null) throw new HostError('TOOLHOST_ERR_PLUGIN_UNKNOWN', { plugin: name });
+      if (previous.manifest === null) throw previous.refusal;
+      const { source } = previous.manifest;
+      const manifest = parseManifest(
+        { ...choices, name, source, enabled: choices.enabled ?? previous.manifest.enabled },
+        store.locationOf(name),
+      );
+      await store.write(manifest);
+      await this.#syncPlugin(name);
+      if (manifest.enabled) {
+        const refusal = this.#refusalOfEnable(name);
+        if (refusal !== null) {
+          await store.write(previous.manifest);
+          await this.#syncPlugin(name);
+          throw refusal;
+        }
+      }
+      return registry.status(name);
+    });
+  }
+
   #setEnabled(name: string, enabled: boolean): Promise<PluginStatus> {
     return this.#edits.run(name, async () => {
-      const { file } = this.#require(name);
-      const undo = await writeManifestEnabled(file, enabled);
+      const known = this.#require(name);
+      // A refused manifest is refused as it stands: flipping its flag must not make the
+      // fleet's other hosts act on it before this one undoes it.
+      if (enabled && known.refusal) throw known.refusal;
+      const undo = await this.#options.store.setEnabled(name, enabled);
       await this.#syncPlugin(name);
       const { registry } = this.#options;
       if (enabled) {
@@ -202,7 +234,7 @@ export class PluginManager implements PluginAdmin {
   }
 
   async #syncOnce(): Promise<void> {
-    const entries = await readManifests(this.#options.settings.manifestsDir);
+    const entries = await this.#options.store.list();
     const seen = new Set(entries.map((e) => e.name));
     const changed = entries.filter((e) => this.#known.get(e.name)?.hash !== e.hash);
     const removed = [...this.#known.keys()].filter((name) => !seen.has(name));

@@ -1,6 +1,6 @@
 import type { JsonSchema, ToolAnnotations } from '@toolhost/plugin-sdk/host';
 import type { CircuitStateName } from '../invocation/ToolInvoker.js';
-import type { Isolation } from '../manifests/Manifest.js';
+import type { Isolation, Manifest } from '../manifests/Manifest.js';
 import type { RuntimeReport } from './PluginRuntime.js';
 
 export type PluginState = 'loading' | 'enabled' | 'disabled' | 'failed' | 'draining';
@@ -47,4 +47,14 @@ export interface PluginAdmin {
   enable(name: string): Promise<PluginStatus>;
   disable(name: string): Promise<PluginStatus>;
   reload(name: string): Promise<PluginStatus>;
+  /**
+   * Replaces the operator's part of a manifest (`enabled`, isolation, config, secrets,
+   * permissions, policy, limits), keeping its name and source; absent in legacy mode.
+   * @throws HostError `TOOLHOST_ERR_MANIFEST_INVALID` (nothing is written), or the coded
+   * reason an enabled plugin cannot start with it (the previous manifest is put back).
+   */
+  configure?(name: string, choices: OperatorManifest): Promise<PluginStatus>;
 }
+
+/** What an operator may set in a manifest through the admin API: all but name and source. */
+export type OperatorManifest = Partial<Omit<Manifest, 'name' | 'source'>>;

@@ -1,5 +1,6 @@
 import type { Logger } from 'winston';
 import type { Settings } from '../config/Settings.js';
+import type { ManifestStore } from '../manifests/ManifestStore.js';
 import { BUILTIN_PLUGINS } from './builtinPlugins.js';
 import type { PluginLoader } from './createPluginLoader.js';
 import { createRegistryAdmin } from './createRegistryAdmin.js';
@@ -9,7 +10,11 @@ import { registrationOf } from './registrationOf.js';
 import type { ToolRegistry } from './ToolRegistry.js';
 
 export interface StartPluginsOptions {
-  settings: Pick<Settings, 'registryMode' | 'manifestsDir' | 'pluginFlags' | 'watchManifests'>;
+  settings: Pick<Settings, 'registryMode' | 'pluginFlags' | 'watchManifests'>;
+  /** Where the manifests live (registry mode only). */
+  store: ManifestStore;
+  /** How often the store is read again even without a change event. */
+  pollIntervalMs?: number;
   registry: ToolRegistry;
   load: PluginLoader;
   logger: Logger;
@@ -42,7 +47,15 @@ export async function startPlugins(options: StartPluginsOptions): Promise<Runnin
     logger.info('legacy registry mode: built-in plugins wired statically, manifests ignored');
     return { admin: createRegistryAdmin(registry), manager: null, close: async () => {} };
   }
-  const manager = new PluginManager({ settings, registry, load, logger });
+  const { store } = options;
+  const manager = new PluginManager({
+    settings,
+    store,
+    registry,
+    load,
+    logger,
+    ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+  });
   await manager.sync();
   if (settings.watchManifests) await manager.watch();
   return { admin: manager, manager, close: () => manager.close() };
