@@ -85,6 +85,16 @@ export interface Settings {
   idempotencyTtlSeconds: number;
   /** Where `toolhost plugins install` gets packages, and which of them it trusts. */
   packageRegistry: PackageRegistrySettings;
+  /** The MCP server at `/mcp`. */
+  mcp: McpSettings;
+}
+
+/** The sessions of the MCP server at `/mcp`. */
+export interface McpSettings {
+  /** A session no request touched for this long is closed (its id then answers 404). */
+  sessionIdleMs: number;
+  /** Open MCP sessions one API key may hold at once. */
+  sessionsPerKey: number;
 }
 
 /** The private npm registry plugins are installed from, and the trust put in its packages. */

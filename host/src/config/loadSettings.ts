@@ -54,6 +54,8 @@ const envSchema = {
     TOOLHOST_REGISTRY_RETRIES: { type: 'integer', minimum: 0, maximum: 10 },
     TOOLHOST_REQUIRE_SIGNED_PLUGINS: flag,
     TOOLHOST_TRUSTED_PUBLISHER_KEYS: { type: 'string', pattern: PUBLISHER_KEYS },
+    TOOLHOST_MCP_SESSION_IDLE_SECONDS: { type: 'integer', minimum: 1, maximum: 86_400 },
+    TOOLHOST_MCP_SESSIONS_PER_KEY: { type: 'integer', minimum: 1, maximum: 10_000 },
   },
 } as const;
 
@@ -99,6 +101,8 @@ interface Env {
   TOOLHOST_REGISTRY_RETRIES?: number;
   TOOLHOST_REQUIRE_SIGNED_PLUGINS?: boolean;
   TOOLHOST_TRUSTED_PUBLISHER_KEYS?: string;
+  TOOLHOST_MCP_SESSION_IDLE_SECONDS?: number;
+  TOOLHOST_MCP_SESSIONS_PER_KEY?: number;
 }
 
 export const SETTINGS_VARIABLES = Object.keys(envSchema.properties);
@@ -227,6 +231,10 @@ export function loadSettings(
     startupTimeoutMs: e.TOOLHOST_STARTUP_TIMEOUT_MS ?? 30_000,
     idempotencyTtlSeconds: e.TOOLHOST_IDEMPOTENCY_TTL_SECONDS ?? 86_400,
     packageRegistry: packageRegistrySettings(e),
+    mcp: {
+      sessionIdleMs: (e.TOOLHOST_MCP_SESSION_IDLE_SECONDS ?? 1_800) * 1000,
+      sessionsPerKey: e.TOOLHOST_MCP_SESSIONS_PER_KEY ?? 32,
+    },
   };
 }
 

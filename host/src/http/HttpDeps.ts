@@ -6,6 +6,7 @@ import type { KeyRing } from '../auth/KeyRing.js';
 import type { SessionContext } from '../session/SessionStore.js';
 import type { Settings } from '../config/Settings.js';
 import type { ToolInvoker } from '../invocation/ToolInvoker.js';
+import type { McpSessions } from '../mcp/McpSessions.js';
 import type { PluginInstallAdmin } from '../plugins/PluginInstalls.js';
 import type { PluginAdmin, PluginStatus, ToolDescription } from '../plugins/PluginStatus.js';
 import type { MetricsSource } from '../telemetry/MetricsSource.js';
@@ -47,6 +48,8 @@ export interface HttpDeps {
   };
   /** Registry installs behind the admin routes (install, update, remove); absent in legacy mode. */
   installs?: PluginInstallAdmin;
+  /** The MCP sessions behind `/mcp`; the route is absent without them. */
+  mcp?: McpSessions;
   /** Optional: more Prometheus text for `GET /metrics`, e.g. tool call counters kept by the invoker. */
   metrics?: MetricsSource;
 }
