@@ -10,13 +10,13 @@ export type ManifestCheck = { ok: true; manifest: Manifest } | { ok: false; erro
 
 const SOURCE_BRANCH = '#/properties/source/oneOf/';
 
-/** `source` is one of two shapes; report only the errors of the shape the author meant. */
+/** `source` is one of three shapes; report only the errors of the shape the author meant. */
 function sourceErrorsOfIntendedShape(value: unknown, errors: ErrorObject[]): ErrorObject[] {
   const source = (value as { source?: unknown } | null)?.source;
   if (typeof source !== 'object' || source === null) {
     return errors.filter((e) => !e.schemaPath.startsWith(SOURCE_BRANCH));
   }
-  const intended = 'package' in source ? 1 : 0;
+  const intended = 'package' in source ? 1 : 'mcp' in source ? 2 : 0;
   return errors.filter(
     (e) =>
       !(e.keyword === 'oneOf' && e.instancePath === '/source') &&
