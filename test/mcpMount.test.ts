@@ -6,6 +6,7 @@ import type { Manifest } from '../host/src/manifests/Manifest.js';
 import type { PluginStatus } from '../host/src/plugins/PluginStatus.js';
 import { bearer, CLIENT, keysEnv } from './support/apiKeys.js';
 import { connectMcp } from './support/mcpClient.js';
+import { startPlainMcpHttpServer, type PlainMcpHttpServer } from './support/mcpHttpServer.js';
 import { startTestHost, type TestHost } from './support/testHost.js';
 
 // Issue 15, the client side: a stdio MCP server written with the SDK, mounted by manifest.
@@ -20,11 +21,19 @@ const mounted: Manifest = {
 };
 
 let t: TestHost;
+let plain: PlainMcpHttpServer;
 
 beforeAll(async () => {
+  plain = await startPlainMcpHttpServer();
   t = await startTestHost(
     (dirs) => {
       dirs.writeManifest(mounted);
+      dirs.writeManifest({
+        name: 'remote',
+        enabled: true,
+        source: { mcp: { url: plain.url } },
+        permissions: { http: [new URL(plain.url).origin] },
+      });
       dirs.writeManifest({
         name: 'ungranted',
         enabled: true,
@@ -37,6 +46,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.stop();
+  await plain?.close();
 });
 
 async function invoke(tool: string, input: Record<string, unknown> = {}): Promise<ToolResult> {
@@ -156,6 +166,18 @@ describe('a stdio MCP server mounted by manifest', () => {
 });
 
 describe('an HTTP MCP server', () => {
+  it('is mounted by URL when its origin is granted, and called like any tool', async () => {
+    expect(t.host.registry.status('remote')).toMatchObject({
+      state: 'enabled',
+      tools: ['remote.shout'],
+      runtime: { sandbox: 'mcp-http' },
+    });
+    expect(await invoke('remote.shout', { text: 'hey' })).toMatchObject({
+      success: true,
+      data: { text: 'HEY' },
+    });
+  });
+
   it('is refused when permissions.http does not grant its origin', () => {
     expect(t.host.registry.status('ungranted').state).toBe('failed');
     const failure = t.host.registry.lastFailure('ungranted');
