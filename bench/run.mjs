@@ -4,9 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 
-const benches = ['callPath', 'sandboxPath', 'messagePath', 'pluginDrop', 'pluginInstall'].filter(
-  (name) => !process.env['BENCH_ONLY'] || process.env['BENCH_ONLY'] === name,
-);
+const benches = [
+  'callPath',
+  'sandboxPath',
+  'messagePath',
+  'pluginDrop',
+  'pluginInstall',
+  'mcpPath',
+].filter((name) => !process.env['BENCH_ONLY'] || process.env['BENCH_ONLY'] === name);
 const report = {
   date: new Date().toISOString(),
   node: process.version,
