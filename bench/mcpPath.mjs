@@ -8,6 +8,7 @@
 // 10 rounds (order rotated per repetition); per case and repetition: sequential latency
 // (median, p99). The ratio is host / plain of the same round; min/median/max over the
 // repetitions. Target: the host adds at most 25% latency (ratio <= 1.25).
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -100,7 +101,7 @@ function plainServer() {
         }),
       );
       transport = new StreamableHTTPServerTransport({
-        sessionIdGenerator: () => crypto.randomUUID(),
+        sessionIdGenerator: () => randomUUID(),
         onsessioninitialized: (sessionId) => sessions.set(sessionId, transport),
       });
       transport.onclose = () => sessions.delete(transport.sessionId);
