@@ -14,6 +14,7 @@ const BENCHES = [
   'pluginDrop', // P5
   'pluginInstall', // P5b
   'searchPath', // P6
+  'mcpPath', // P7
 ];
 
 const only = process.env['BENCH_ONLY']?.split(',');

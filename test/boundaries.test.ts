@@ -21,6 +21,7 @@ const HOST_LAYERS = [
   'startHost.ts',
   'startup',
   'http',
+  'mcp',
   'auth',
   'agent',
   'audit',

@@ -19,6 +19,10 @@ export const HOST_ERRORS = {
     "Plugin '{plugin}' needs isolation 'process', but its sandbox ({sandbox}) does not run on this machine: {details}",
   TOOLHOST_ERR_PLUGIN_CRASHED:
     "Plugin '{plugin}' was stopped after {crashes} crashes within {seconds} s (the last: {cause}); reload it to try again",
+  TOOLHOST_ERR_MCP_CONNECT_FAILED:
+    "Plugin '{plugin}' could not be served from its MCP server: {details}",
+  TOOLHOST_ERR_MCP_ORIGIN_NOT_GRANTED:
+    "Plugin '{plugin}' may not reach the MCP server at {origin}: grant it in permissions.http",
   TOOLHOST_ERR_DATABASE_UNAVAILABLE: 'The database is unavailable: {details}',
   TOOLHOST_ERR_REDIS_UNAVAILABLE: 'Redis is unavailable: {details}',
   TOOLHOST_ERR_SESSION_UNAVAILABLE: 'The session store is unavailable: {details}',

@@ -28,6 +28,8 @@ import type { ToolInvoker } from './invocation/ToolInvoker.js';
 import { createDatabaseManifestStore, seedManifests } from './fleet/createDatabaseManifestStore.js';
 import { FleetReporter } from './fleet/FleetReporter.js';
 import { createFileManifestStore } from './manifests/createFileManifestStore.js';
+import { McpSessions } from './mcp/McpSessions.js';
+import { registryToolSource } from './mcp/registryToolSource.js';
 import { createPluginLoader } from './plugins/createPluginLoader.js';
 import { checkProcessSandbox } from './sandbox/checkProcessSandbox.js';
 import { describeTools } from './plugins/describeTools.js';
@@ -263,7 +265,15 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
         plugins: registry.statuses(),
       };
     };
+    const mcp = new McpSessions({
+      tools: registryToolSource(registry),
+      invoker,
+      tracer: tracing.tracer,
+      logger,
+      settings: { idleMs: settings.mcp.sessionIdleMs, perKey: settings.mcp.sessionsPerKey },
+    });
     const app = createApp({
+      mcp,
       settings,
       logger,
       keys,
@@ -294,6 +304,8 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
     phase('http', { host: settings.host, port: settings.port });
     const server = await step(startHttpServer(app, { host: settings.host, port: settings.port }));
     cleanups.push(() => server.close(settings.drainTimeoutMs));
+    // Runs before the server's close: open MCP streams would hold it for the whole drain.
+    cleanups.push(() => mcp.close());
     // `localhost` is resolved by the system: check what was actually bound.
     const bound = server.server.address();
     if (bound !== null && typeof bound === 'object') {

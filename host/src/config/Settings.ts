@@ -92,6 +92,8 @@ export interface Settings {
   /** Where audit payloads larger than `auditInlineMaxBytes` go (`AUDIT_BLOB_URL`, `AWS_*`). */
   auditBlobs: AuditBlobSettings;
   fleet: FleetSettings;
+  /** The MCP server at `/mcp`. */
+  mcp: McpSettings;
 }
 
 /** The audit blob store: files under `<dataDir>/blobs/`, or an S3 bucket. */
@@ -116,6 +118,14 @@ export interface FleetSettings {
   hostId: string;
   /** How often the desired state is read again even without a notification, and hosts report. */
   reconcileMs: number;
+}
+
+/** The sessions of the MCP server at `/mcp`. */
+export interface McpSettings {
+  /** A session no request touched for this long is closed (its id then answers 404). */
+  sessionIdleMs: number;
+  /** Open MCP sessions one API key may hold at once. */
+  sessionsPerKey: number;
 }
 
 /** The private npm registry plugins are installed from, and the trust put in its packages. */

@@ -72,6 +72,8 @@ const envSchema = {
     TOOLHOST_MANIFEST_STORE: { enum: ['auto', 'files', 'database'] },
     TOOLHOST_HOST_ID: { type: 'string', pattern: '^[A-Za-z0-9._:@-]{1,128}$' },
     TOOLHOST_FLEET_RECONCILE_MS: { type: 'integer', minimum: 50, maximum: 3_600_000 },
+    TOOLHOST_MCP_SESSION_IDLE_SECONDS: { type: 'integer', minimum: 1, maximum: 86_400 },
+    TOOLHOST_MCP_SESSIONS_PER_KEY: { type: 'integer', minimum: 1, maximum: 10_000 },
   },
 } as const;
 
@@ -126,6 +128,8 @@ interface Env {
   TOOLHOST_MANIFEST_STORE?: 'auto' | 'files' | 'database';
   TOOLHOST_HOST_ID?: string;
   TOOLHOST_FLEET_RECONCILE_MS?: number;
+  TOOLHOST_MCP_SESSION_IDLE_SECONDS?: number;
+  TOOLHOST_MCP_SESSIONS_PER_KEY?: number;
 }
 
 export const SETTINGS_VARIABLES = Object.keys(envSchema.properties);
@@ -258,6 +262,10 @@ export function loadSettings(
     packageRegistry: packageRegistrySettings(e),
     auditBlobs: auditBlobSettings(e),
     fleet: fleetSettings(e),
+    mcp: {
+      sessionIdleMs: (e.TOOLHOST_MCP_SESSION_IDLE_SECONDS ?? 1_800) * 1000,
+      sessionsPerKey: e.TOOLHOST_MCP_SESSIONS_PER_KEY ?? 32,
+    },
   };
 }
 

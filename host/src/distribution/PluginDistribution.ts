@@ -1,6 +1,6 @@
 import { KeyedMutex } from '@toolhost/plugin-sdk';
 import { HostError } from '../errors.js';
-import type { Manifest, PackageSource } from '../manifests/Manifest.js';
+import { sourceLabel, type Manifest, type PackageSource } from '../manifests/Manifest.js';
 import type { ManifestStore } from '../manifests/ManifestStore.js';
 import { parseManifest } from '../manifests/validateManifest.js';
 import { installedManifest, pinnedSourceOf, type ManifestChoices } from './installedManifest.js';
@@ -200,7 +200,7 @@ export class PluginDistribution {
           return {
             name: entry.name,
             enabled,
-            source: source.path,
+            source: sourceLabel(source),
             registry: false,
             integrity: null,
             check: null,
@@ -249,7 +249,7 @@ export class PluginDistribution {
     if (!isPackageSource(source)) {
       throw new HostError('TOOLHOST_ERR_PLUGIN_NOT_INSTALLED', {
         plugin: name,
-        package: `folder ${source.path}`,
+        package: 'path' in source ? `folder ${source.path}` : sourceLabel(source),
         details: `only registry installs are ${action} by toolhost; edit or delete ${manifestFile} yourself`,
       });
     }

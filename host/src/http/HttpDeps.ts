@@ -7,6 +7,7 @@ import type { SessionContext } from '../session/SessionStore.js';
 import type { Settings } from '../config/Settings.js';
 import type { ToolInvoker } from '../invocation/ToolInvoker.js';
 import type { FleetReport } from '../fleet/fleetDrift.js';
+import type { McpSessions } from '../mcp/McpSessions.js';
 import type { PluginInstallAdmin } from '../plugins/PluginInstalls.js';
 import type { PluginAdmin, PluginStatus, ToolDescription } from '../plugins/PluginStatus.js';
 import type { MetricsSource } from '../telemetry/MetricsSource.js';
@@ -52,6 +53,8 @@ export interface HttpDeps {
   installs?: PluginInstallAdmin;
   /** The fleet's desired state and drift, shown by `GET /v1/admin/plugins` (database manifests only). */
   fleet?: () => Promise<FleetReport>;
+  /** The MCP sessions behind `/mcp`; the route is absent without them. */
+  mcp?: McpSessions;
   /** Optional: more Prometheus text for `GET /metrics`, e.g. tool call counters kept by the invoker. */
   metrics?: MetricsSource;
 }

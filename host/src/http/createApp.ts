@@ -9,6 +9,7 @@ import { healthRoutes } from './healthRoutes.js';
 import type { HttpDeps } from './HttpDeps.js';
 import { HttpMetrics } from './HttpMetrics.js';
 import type { HttpState } from './HttpState.js';
+import { mcpRoutes } from './mcpRoutes.js';
 import { metricsRoutes } from './metricsRoutes.js';
 import { requestId } from './requestId.js';
 import { requireScope } from './requireScope.js';
@@ -39,6 +40,7 @@ export function createApp(deps: HttpDeps): Koa<HttpState> {
   const router = new Router<HttpState>();
   healthRoutes(router, deps);
   toolRoutes(router, deps);
+  if (deps.mcp) mcpRoutes(router, deps.mcp, deps);
   if (deps.agent) sessionRoutes(router, deps.agent, keys, settings.bodyLimitBytes);
   metricsRoutes(
     router,

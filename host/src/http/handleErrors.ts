@@ -44,7 +44,9 @@ export function handleErrors(logger: Logger): Middleware<HttpState> {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.body == null && ctx.status >= 400) sendProblem(ctx, problemForEmptyError(ctx));
+      // A handler that wrote its own answer (`ctx.respond = false`, the MCP transport) is done.
+      if (ctx.respond !== false && ctx.body == null && ctx.status >= 400)
+        sendProblem(ctx, problemForEmptyError(ctx));
     } catch (error: unknown) {
       const problem = toHttpProblem(error);
       if (problem.status >= 500) {

@@ -23,6 +23,7 @@ export const HTTP_PROBLEMS = {
   TOOLHOST_HTTP_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   TOOLHOST_HTTP_PLUGIN_REFUSED: { status: 422, title: 'Plugin refused' },
   TOOLHOST_HTTP_IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused' },
+  TOOLHOST_HTTP_TOO_MANY_SESSIONS: { status: 429, title: 'Too many sessions' },
   TOOLHOST_HTTP_INTERNAL: { status: 500, title: 'Internal server error' },
   TOOLHOST_HTTP_NOT_IMPLEMENTED: { status: 501, title: 'Not implemented' },
   TOOLHOST_HTTP_BAD_GATEWAY: { status: 502, title: 'Bad gateway' },

@@ -33,6 +33,37 @@ export const manifestSchema = {
             filesDigest: { type: 'string', pattern: '^sha256-[A-Za-z0-9+/]{43}=$' },
           },
         },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['mcp'],
+          properties: {
+            mcp: {
+              oneOf: [
+                {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['command'],
+                  properties: {
+                    command: { type: 'string', minLength: 1, pattern: '^\\S+$' },
+                    args: { type: 'array', maxItems: 256, items: { type: 'string' } },
+                    env: {
+                      type: 'object',
+                      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+                      additionalProperties: { type: 'string' },
+                    },
+                  },
+                },
+                {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['url'],
+                  properties: { url: { type: 'string', pattern: '^https?://[^\\s]+$' } },
+                },
+              ],
+            },
+          },
+        },
       ],
     },
     isolation: { enum: ['inline', 'worker', 'process'] },

@@ -121,3 +121,56 @@ describe('manifest schema', () => {
     }
   });
 });
+
+describe('an MCP server source', () => {
+  const mcp = (source: unknown) => ({ name: 'outside', enabled: true, source: { mcp: source } });
+
+  it('accepts a stdio command with args and env, and a URL', () => {
+    for (const source of [
+      { command: 'node', args: ['server.mjs'], env: { API_BASE: 'http://x.test' } },
+      { command: '/usr/bin/mcp-server' },
+      { url: 'https://mcp.example.com/mcp' },
+    ]) {
+      expect(checkManifest(mcp(source)).ok, JSON.stringify(source)).toBe(true);
+    }
+  });
+
+  it.each([
+    ['neither command nor url', {}, 'field "source.mcp.command" is required'],
+    [
+      'both a command and a url',
+      { command: 'node', url: 'http://x.test/mcp' },
+      'field "source.mcp.command" is not allowed',
+    ],
+    [
+      'a command with spaces',
+      { command: 'node server.mjs' },
+      'field "source.mcp.command" must match',
+    ],
+    ['args that are not strings', { command: 'node', args: [1] }, 'field "source.mcp.args.0"'],
+    ['an env name that is no name', { command: 'node', env: { 'A-B': 'x' } }, 'source.mcp.env'],
+    [
+      'an env value that is no string',
+      { command: 'node', env: { A: 1 } },
+      'field "source.mcp.env.A"',
+    ],
+    ['a url that is not http', { url: 'file:///etc/passwd' }, 'field "source.mcp.url" must match'],
+    [
+      'an unknown field',
+      { command: 'node', shell: true },
+      'field "source.mcp.shell" is not allowed',
+    ],
+  ])('refuses %s, naming the field', (_label, source, message) => {
+    expect(errorsOf(mcp(source)).join('\n')).toContain(message);
+  });
+
+  it('reports only errors of the mcp shape', () => {
+    expect(errorsOf(mcp({ url: 'nope' }))).toEqual([
+      'field "source.mcp.url" must match pattern "^https?://[^\\s]+$"',
+    ]);
+    expect(errorsOf(mcp({ command: '' }))).toEqual([
+      'field "source.mcp.command" must NOT have fewer than 1 characters',
+      'field "source.mcp.command" must match pattern "^\\S+$"',
+    ]);
+  });
+});

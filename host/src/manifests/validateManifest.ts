@@ -9,21 +9,28 @@ const validate = new Ajv({ allErrors: true, strict: true }).compile<Manifest>(ma
 export type ManifestCheck = { ok: true; manifest: Manifest } | { ok: false; errors: string[] };
 
 const SOURCE_BRANCH = '#/properties/source/oneOf/';
+const MCP_BRANCH = `${SOURCE_BRANCH}2/properties/mcp/oneOf/`;
 
-/** `source` is one of two shapes; report only the errors of the shape the author meant. */
+/** `source` is one of three shapes (an MCP server of two); report only the errors of the shape the author meant. */
 function sourceErrorsOfIntendedShape(value: unknown, errors: ErrorObject[]): ErrorObject[] {
   const source = (value as { source?: unknown } | null)?.source;
   if (typeof source !== 'object' || source === null) {
     return errors.filter((e) => !e.schemaPath.startsWith(SOURCE_BRANCH));
   }
-  const intended = 'package' in source ? 1 : 0;
+  const intended = 'package' in source ? 1 : 'mcp' in source ? 2 : 0;
+  const server = (source as { mcp?: unknown }).mcp;
+  const served = typeof server === 'object' && server !== null && 'url' in server ? 1 : 0;
   return errors.filter(
     (e) =>
-      !(e.keyword === 'oneOf' && e.instancePath === '/source') &&
+      !(
+        e.keyword === 'oneOf' &&
+        (e.instancePath === '/source' || e.instancePath === '/source/mcp')
+      ) &&
       !(
         e.schemaPath.startsWith(SOURCE_BRANCH) &&
         !e.schemaPath.startsWith(`${SOURCE_BRANCH}${intended}/`)
-      ),
+      ) &&
+      !(e.schemaPath.startsWith(MCP_BRANCH) && !e.schemaPath.startsWith(`${MCP_BRANCH}${served}/`)),
   );
 }
 

@@ -36,6 +36,11 @@ export interface PluginRuntime extends ToolRuntime {
   readonly report: RuntimeReport;
   /** `listener` runs once if the runtime gives up for good (it crashed too often). */
   onFailure(listener: (error: Error) => void): void;
+  /**
+   * For runtimes whose tools change while they run (a mounted MCP server's list_changed):
+   * `listener` runs after each change; the StartedPlugin's description then holds the new tools.
+   */
+  onToolsChanged?(listener: () => void): void;
 }
 
 /** The lifecycle timeouts of one plugin: settings, overridden by its manifest's `limits`. */

@@ -311,23 +311,13 @@ export class ToolRegistry {
     } finally {
       if (entry.starting === starting) entry.starting = null;
     }
-    const oldTools = entry.tools;
-    entry.tools = Object.entries(started.description.tools).map(([toolName, spec]) => ({
-      name: `${entry.name}.${toolName}`,
-      pluginName: entry.name,
-      toolName,
-      spec,
-      isolation: started.isolation,
-      policy: started.policy,
-      runtime: started.runtime,
-    }));
-    for (const tool of oldTools) this.#tools.delete(tool.name);
-    for (const tool of entry.tools) this.#tools.set(tool.name, tool);
+    this.#serve(entry, started, []);
     entry.started = started;
     entry.state = 'enabled';
     entry.error = null;
     entry.failure = null;
     started.runtime.onFailure((failure) => void this.#failed(entry.name, started, failure));
+    started.runtime.onToolsChanged?.(() => void this.#retool(entry.name, started));
     this.#logger.info('plugin enabled', {
       plugin: entry.name,
       tools: entry.tools.length,
@@ -344,6 +334,40 @@ export class ToolRegistry {
         });
       }
     }
+  }
+
+  /**
+   * Serves the tools `started` describes now in place of the entry's; a tool whose spec did
+   * not change keeps its object (`keep`), so the wrapper's state of it (breaker) stays.
+   */
+  #serve(entry: Entry, started: StartedPlugin, keep: readonly ServedTool[]): void {
+    const kept = new Map(keep.map((tool) => [tool.name, tool]));
+    const oldTools = entry.tools;
+    entry.tools = Object.entries(started.description.tools).map(([toolName, spec]) => {
+      const name = `${entry.name}.${toolName}`;
+      const same = kept.get(name);
+      if (same && JSON.stringify(same.spec) === JSON.stringify(spec)) return same;
+      return {
+        name,
+        pluginName: entry.name,
+        toolName,
+        spec,
+        isolation: started.isolation,
+        policy: started.policy,
+        runtime: started.runtime,
+      };
+    });
+    for (const tool of oldTools) this.#tools.delete(tool.name);
+    for (const tool of entry.tools) this.#tools.set(tool.name, tool);
+  }
+
+  /** The runtime's tools changed while it runs (an MCP server's list_changed). */
+  #retool(name: string, started: StartedPlugin): Promise<PluginStatus> {
+    return this.#serial(name, async (entry) => {
+      if (entry.started !== started || entry.state !== 'enabled') return;
+      this.#serve(entry, started, entry.tools);
+      this.#logger.info('plugin tools changed', { plugin: name, tools: entry.tools.length });
+    });
   }
 
   /** Its runtime gave up (repeated crashes): the plugin is failed until reloaded. */

@@ -7,15 +7,22 @@ import { PluginContextFactory } from '../container/PluginContextFactory.js';
 import { ROOT } from '../container/tokens.js';
 import { HostError, isHostError } from '../errors.js';
 import { resolvePolicy } from '../invocation/resolvePolicy.js';
-import type { Manifest, PackageSource } from '../manifests/Manifest.js';
+import {
+  isMcpSource,
+  type Manifest,
+  type McpSource,
+  type PackageSource,
+} from '../manifests/Manifest.js';
 import { checkProcessSandbox, type SandboxCheck } from '../sandbox/checkProcessSandbox.js';
 import type { Launcher } from '../sandbox/LaunchedRuntime.js';
 import { processLauncher } from '../sandbox/launchProcess.js';
 import { workerLauncher } from '../sandbox/launchWorker.js';
 import { pluginReadPaths } from '../sandbox/readPaths.js';
 import { checkDescription } from './checkDescription.js';
+import { mcpConnector } from './connectMcpServer.js';
 import { importPlugin } from './importPlugin.js';
 import { InlineRuntime } from './InlineRuntime.js';
+import { McpRuntime } from './McpRuntime.js';
 import type { LifecycleTimeouts } from './PluginRuntime.js';
 import { readPluginPackage, type PluginPackage } from './readPluginPackage.js';
 import { RemoteRuntime } from './RemoteRuntime.js';
@@ -173,7 +180,58 @@ export function createPluginLoader({
     };
   }
 
+  async function startMcp(
+    manifest: Manifest,
+    server: McpSource['mcp'],
+    timeouts: LifecycleTimeouts,
+    signal: AbortSignal | undefined,
+  ): Promise<StartedPlugin> {
+    if ((manifest.isolation ?? 'process') !== 'process') {
+      throw new HostError('TOOLHOST_ERR_PLUGIN_LOAD_FAILED', {
+        plugin: manifest.name,
+        details: `an MCP server runs outside the host: isolation '${manifest.isolation}' cannot apply (leave it out)`,
+      });
+    }
+    const logger = container.resolve(ROOT.Logger);
+    const runtime = new McpRuntime({
+      pluginName: manifest.name,
+      kind: 'url' in server ? 'http' : 'stdio',
+      connect: mcpConnector(manifest, server, {
+        pluginsDir,
+        env: container.resolve(ROOT.Env),
+        logger,
+        killGraceMs: timeouts.stopTimeoutMs,
+      }),
+      callTimeoutMs: resolvePolicy(manifest.policy).timeoutMs,
+      timeouts,
+      crashes: { limit: settings.crashLimit, windowMs: CRASH_WINDOW_MS },
+      logger,
+    });
+    await runtime.start(signal);
+    return {
+      // The server's tools as last listed: list_changed replaces them.
+      get description() {
+        return runtime.description;
+      },
+      runtime,
+      isolation: 'process',
+      policy: manifest.policy ?? {},
+      version: null,
+    };
+  }
+
   return async (manifest, signal) => {
+    if (isMcpSource(manifest.source)) {
+      return startMcp(
+        manifest,
+        manifest.source.mcp,
+        {
+          startTimeoutMs: manifest.limits?.startTimeoutMs ?? settings.startTimeoutMs,
+          stopTimeoutMs: manifest.limits?.stopTimeoutMs ?? settings.stopTimeoutMs,
+        },
+        signal,
+      );
+    }
     if ('package' in manifest.source) {
       if (!installed) {
         throw new HostError('TOOLHOST_ERR_PLUGIN_LOAD_FAILED', {

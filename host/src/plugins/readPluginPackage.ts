@@ -39,6 +39,7 @@ export function resolveSourceDir(manifest: Manifest, pluginsDir: string): string
     }
     return dir;
   }
+  if ('mcp' in manifest.source) throw fail('an MCP server has no package folder');
   return installedDirOf(pluginsDir, manifest.source.package, manifest.source.version);
 }
 
