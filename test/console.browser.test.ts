@@ -1,0 +1,175 @@
+import { copyFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { bearer, keysEnv, type TestKey } from './support/apiKeys.js';
+import { launchBrowser, describeWithBrowser, type Browser } from './support/browser.js';
+import { REPO_PLUGINS_DIR, useBuiltinManifests } from './support/builtinPlugins.js';
+import { startTestHost, type TestHost } from './support/testHost.js';
+
+// The operator console in a real browser against a real host (issue 17).
+
+const OPERATOR: TestKey = {
+  name: 'operator',
+  key: 'operator-key-for-console-tests-01',
+  scopes: ['admin', 'messages'],
+};
+const HOSTILE =
+  '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>bold</b>';
+
+let host: TestHost;
+let browser: Browser;
+let page: Page;
+
+async function toolNames(): Promise<string[]> {
+  const { body } = await host.request('/v1/tools', { headers: bearer(OPERATOR) });
+  return (body as { tools: Array<{ name: string }> }).tools.map((t) => t.name);
+}
+
+const row = (plugin: string) => page.locator(`#plugins-table tr[data-plugin="${plugin}"]`);
+
+describeWithBrowser('the operator console', () => {
+  beforeAll(async () => {
+    [host, browser] = await Promise.all([
+      startTestHost(
+        (dirs) => {
+          useBuiltinManifests(dirs, ['rag', 'memory', 'escalation']);
+          dirs.addPlugin('hostile-text');
+          dirs.writeManifest({
+            name: 'hostile-text',
+            enabled: true,
+            source: { path: `${dirs.pluginsDir}/hostile-text` },
+          });
+        },
+        {
+          TOOLHOST_PLUGINS_DIR: REPO_PLUGINS_DIR,
+          TOOLHOST_WATCH_MANIFESTS: 'false',
+          ...keysEnv(OPERATOR),
+        },
+      ),
+      launchBrowser(),
+    ]);
+    page = browser.page;
+    page.on('pageerror', (error) => console.error('page error:', error.message));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+  });
+
+  it('serves the page with a strict CSP and no secret in it', async () => {
+    const response = await fetch(`${host.host.url}/console`);
+    const html = await response.text();
+    expect(response.status).toBe(200);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(html).not.toContain(OPERATOR.key);
+    expect(html).not.toMatch(/<script>|<script [^>]*>[^<]/); // no inline script
+  });
+
+  it('a wrong key is refused with a message, and nothing is stored', async () => {
+    await page.goto(`${host.host.url}/console`);
+    await page.getByLabel('Admin API key').fill('not-the-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect
+      .poll(() => page.locator('#sign-in-error').textContent())
+      .toBe('That key is not valid.');
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await browser.screenshot('sign-in-error');
+  });
+
+  it('signs in with the admin key, kept in session storage and never in the URL', async () => {
+    await page.getByLabel('Admin API key').fill(OPERATOR.key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForSelector('body[data-loaded="true"]');
+    expect(page.url()).not.toContain(OPERATOR.key);
+    expect(await page.evaluate(() => sessionStorage.getItem('toolhost.console.key'))).toBe(
+      OPERATOR.key,
+    );
+    await page.waitForSelector('#live[data-state="live"]');
+  });
+
+  it('shows every built-in plugin with its version, source, isolation, state and tools', async () => {
+    for (const plugin of ['rag', 'memory', 'escalation', 'hostile-text']) {
+      await expect.poll(() => row(plugin).getAttribute('data-state')).toBe('enabled');
+    }
+    const rag = row('rag');
+    expect(await rag.locator('td').nth(1).textContent()).toContain('folder');
+    expect(await rag.locator('td').nth(2).textContent()).toBe('inline');
+    expect(await rag.textContent()).toContain('store');
+    expect(
+      await rag.locator('li[data-tool="rag.search"] [data-field="circuit"]').textContent(),
+    ).toBe('circuit closed');
+    await browser.screenshot('plugins');
+  });
+
+  it('disabling a plugin from its row removes its tools from /v1/tools; an enable made elsewhere shows live', async () => {
+    expect(await toolNames()).toContain('memory.remember');
+    await row('memory').getByRole('button', { name: 'Disable memory' }).click();
+    await expect.poll(() => row('memory').getAttribute('data-state')).toBe('disabled');
+    expect((await toolNames()).filter((name) => name.startsWith('memory.'))).toEqual([]);
+    expect(await row('memory').textContent()).toContain('no tools served');
+
+    // Enabled through the API, not the page: only the event stream can tell the page.
+    const answer = await host.request('/v1/admin/plugins/memory/enable', {
+      method: 'POST',
+      headers: bearer(OPERATOR),
+    });
+    expect(answer.status).toBe(200);
+    await expect.poll(() => row('memory').getAttribute('data-state')).toBe('enabled');
+    await page.waitForSelector('#plugins-table li[data-tool="memory.remember"]');
+    expect(await toolNames()).toContain('memory.remember');
+  });
+
+  it('tries a tool through the form generated from its input schema, showing the result and the call record', async () => {
+    await page.getByRole('button', { name: 'Tools' }).click();
+    const card = page.locator('details.tool[data-tool="rag.search"]');
+    await card.locator('summary').click();
+    await card.getByLabel(/^query/).fill('refund');
+    await card.getByLabel(/^limit/).fill('2');
+    await card.getByRole('button', { name: 'Call rag.search' }).click();
+    await card.locator('dl.record').waitFor();
+    expect(await card.locator('[data-field="outcome"]').textContent()).toBe('success');
+    expect(await card.locator('[data-field="attempts"]').textContent()).toBe('1');
+    expect(await card.locator('[data-field="errorCode"]').textContent()).toBe('none');
+    expect(await card.locator('[data-field="result"] pre').textContent()).toContain('"results"');
+    await browser.screenshot('tools');
+  });
+
+  it('renders a hostile plugin description and tool output as text: no element, no script', async () => {
+    const card = page.locator('details.tool[data-tool="hostile-text.shout"]');
+    expect(await card.locator('[data-field="description"]').textContent()).toBe(HOSTILE);
+    await card.locator('summary').click();
+    await card.getByLabel(/^words/).fill('<img src=z onerror="window.__pwned=5">');
+    await card.getByRole('button', { name: 'Call hostile-text.shout' }).click();
+    await card.locator('dl.record').waitFor();
+    // Evaluated in the page (this file has no DOM types).
+    const injected = await page.evaluate(`({
+      pwned: window.__pwned ?? null,
+      images: document.querySelectorAll('main img').length,
+      scripts: document.querySelectorAll('main script').length,
+      bold: document.querySelectorAll('main b').length,
+    })`);
+    expect(injected).toEqual({ pwned: null, images: 0, scripts: 0, bold: 0 });
+    expect(await card.locator('.hint').first().textContent()).toContain('onerror');
+  });
+
+  it('sends a message as a session from the page, then shows its context and audit row', async () => {
+    await page.getByRole('button', { name: 'Conversations' }).click();
+    await page.getByLabel('Session id').fill('console-session-1');
+    await page.getByLabel('Message to send as this session').fill('How do I get a refund?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.waitForSelector('#message-answer [data-field="reply"]');
+    expect(await page.locator('#message-answer [data-field="reply"]').textContent()).not.toBe('');
+    await page.waitForSelector('#audit-table tbody tr');
+    expect(await page.locator('#session-context [data-field="messages"]').textContent()).toBe('1');
+    const audit = page.locator('#audit-table tbody tr').first();
+    expect(await audit.locator('[data-field="text"]').textContent()).toContain('refund');
+    expect(await audit.locator('li[data-tool="rag.search"]').textContent()).toContain('success');
+    const screenshot = await browser.screenshot('conversations');
+    if (process.env['TOOLHOST_CONSOLE_SCREENSHOT'])
+      copyFileSync(screenshot, process.env['TOOLHOST_CONSOLE_SCREENSHOT']);
+  });
+});
