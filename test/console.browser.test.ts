@@ -1,4 +1,5 @@
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bearer, keysEnv, type TestKey } from './support/apiKeys.js';
@@ -34,6 +35,16 @@ describeWithBrowser('the operator console', () => {
         (dirs) => {
           useBuiltinManifests(dirs, ['rag', 'memory', 'escalation']);
           dirs.addPlugin('hostile-text');
+          // Refused by the schema: its row shows why, its manifest viewer shows where.
+          writeFileSync(
+            join(dirs.manifestsDir, 'broken.json'),
+            JSON.stringify({
+              name: 'broken',
+              enabled: true,
+              source: { path: 'rag' },
+              policy: { timeoutMs: 0 },
+            }),
+          );
           dirs.writeManifest({
             name: 'hostile-text',
             enabled: true,
@@ -105,6 +116,23 @@ describeWithBrowser('the operator console', () => {
     await browser.screenshot('plugins');
   });
 
+  it('shows a refused manifest with its reason on the row and its error on the field', async () => {
+    await expect.poll(() => row('broken').getAttribute('data-state')).toBe('failed');
+    expect(await row('broken').locator('[data-field="reason"]').textContent()).toContain(
+      'policy.timeoutMs',
+    );
+    await row('broken').getByRole('button', { name: 'Manifest of broken' }).click();
+    const dialog = page.locator('#manifest-dialog');
+    await dialog.waitFor();
+    const field = dialog.locator('tr[data-field="policy.timeoutMs"]');
+    expect(await field.getAttribute('class')).toBe('invalid');
+    expect(await field.locator('.error').textContent()).toContain('must be >= 1');
+    expect(await dialog.locator('tr[data-field="source.path"]').getAttribute('class')).toBe('');
+    await browser.screenshot('manifest');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it('disabling a plugin from its row removes its tools from /v1/tools; an enable made elsewhere shows live', async () => {
     expect(await toolNames()).toContain('memory.remember');
     await row('memory').getByRole('button', { name: 'Disable memory' }).click();
@@ -168,8 +196,21 @@ describeWithBrowser('the operator console', () => {
     const audit = page.locator('#audit-table tbody tr').first();
     expect(await audit.locator('[data-field="text"]').textContent()).toContain('refund');
     expect(await audit.locator('li[data-tool="rag.search"]').textContent()).toContain('success');
-    const screenshot = await browser.screenshot('conversations');
-    if (process.env['TOOLHOST_CONSOLE_SCREENSHOT'])
-      copyFileSync(screenshot, process.env['TOOLHOST_CONSOLE_SCREENSHOT']);
+    await browser.screenshot('conversations');
+  });
+
+  it('charts each tool’s calls and failures of the last hour from the host’s counters', async () => {
+    await page.getByRole('button', { name: 'Plugins' }).click();
+    const chart = page.locator('li[data-tool="rag.search"] svg.chart');
+    // rag.search ran from the form and for the message: two calls at least.
+    await expect
+      .poll(async () => Number(await chart.getAttribute('data-calls')))
+      .toBeGreaterThanOrEqual(2);
+    expect(await chart.getAttribute('aria-label')).toMatch(/^rag\.search: \d+ calls, 0 failed/);
+    expect(await chart.locator('rect.calls').count()).toBeGreaterThanOrEqual(1);
+    const screenshot = await browser.screenshot('plugins-with-charts');
+    // `TOOLHOST_CONSOLE_SCREENSHOT=docs/console.png` refreshes the README's picture.
+    const target = process.env['TOOLHOST_CONSOLE_SCREENSHOT'];
+    if (target) copyFileSync(screenshot, target);
   });
 });

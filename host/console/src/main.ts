@@ -154,7 +154,10 @@ function start(api: Api, onSignOut: () => void): () => void {
       clearTimeout(toolsTimer);
       toolsTimer = window.setTimeout(() => {
         const names = change.status ? [change.plugin] : [];
-        void Promise.all([refreshTools(), refreshManifests(names)]).then(render, () => undefined);
+        void Promise.all([refreshTools(), refreshStats(), refreshManifests(names)]).then(
+          render,
+          () => undefined,
+        );
       }, 100);
     },
     circuit(change) {
@@ -174,6 +177,13 @@ function start(api: Api, onSignOut: () => void): () => void {
     void refreshStats().then(render, () => undefined);
   }, STATS_REFRESH_MS);
 
+  // Coming back to the plugins view shows the counters as they are now.
+  const pluginsButton = document.querySelector<HTMLButtonElement>(
+    '#views button[data-view="plugins"]',
+  );
+  const onPlugins = () => void refreshStats().then(render, () => undefined);
+  pluginsButton?.addEventListener('click', onPlugins);
+
   const signOut = byId<HTMLButtonElement>('sign-out');
   signOut.hidden = false;
   signOut.onclick = () => onSignOut();
@@ -182,6 +192,7 @@ function start(api: Api, onSignOut: () => void): () => void {
   showView('plugins');
   void refresh().catch((error: unknown) => plugins.message(describe(error)));
   return () => {
+    pluginsButton?.removeEventListener('click', onPlugins);
     stopLive();
     clearInterval(statsTimer);
     clearTimeout(toolsTimer);
