@@ -49,6 +49,11 @@ describeWithBrowser('the operator console', () => {
             name: 'hostile-text',
             enabled: true,
             source: { path: `${dirs.pluginsDir}/hostile-text` },
+            // Two failures open its breakers, and they stay open for the whole file.
+            policy: {
+              retry: { maxAttempts: 1 },
+              circuitBreaker: { consecutiveFailures: 2, halfOpenAfterMs: 600_000 },
+            },
           });
         },
         {
@@ -91,9 +96,11 @@ describeWithBrowser('the operator console', () => {
     await browser.screenshot('sign-in-error');
   });
 
-  it('signs in with the admin key, kept in session storage and never in the URL', async () => {
-    await page.getByLabel('Admin API key').fill(OPERATOR.key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+  it('signs in from the keyboard with the admin key, kept in session storage and never in the URL', async () => {
+    // The refused key left the focus in the key field, emptied.
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(OPERATOR.key);
+    await page.keyboard.press('Enter');
     await page.waitForSelector('body[data-loaded="true"]');
     expect(page.url()).not.toContain(OPERATOR.key);
     expect(await page.evaluate(() => sessionStorage.getItem('toolhost.console.key'))).toBe(
@@ -151,6 +158,24 @@ describeWithBrowser('the operator console', () => {
     expect(await toolNames()).toContain('memory.remember');
   });
 
+  it('a breaker that opens shows on the row of its tool live', async () => {
+    const circuit = row('hostile-text').locator(
+      'li[data-tool="hostile-text.outage"] [data-field="circuit"]',
+    );
+    expect(await circuit.textContent()).toBe('circuit closed');
+    for (let i = 0; i < 2; i += 1) {
+      const call = await host.request('/v1/admin/tools/hostile-text.outage/invoke', {
+        method: 'POST',
+        headers: { ...bearer(OPERATOR), 'content-type': 'application/json' },
+        body: '{"input":{}}',
+      });
+      expect((call.body as { record: { errorCode: string } }).record.errorCode).toBe(
+        'upstream_error',
+      );
+    }
+    await expect.poll(() => circuit.textContent()).toBe('circuit open');
+  });
+
   it('tries a tool through the form generated from its input schema, showing the result and the call record', async () => {
     await page.getByRole('button', { name: 'Tools' }).click();
     const card = page.locator('details.tool[data-tool="rag.search"]');
@@ -182,19 +207,31 @@ describeWithBrowser('the operator console', () => {
     })`);
     expect(injected).toEqual({ pwned: null, images: 0, scripts: 0, bold: 0 });
     expect(await card.locator('.hint').first().textContent()).toContain('onerror');
+
+    const outage = page.locator('details.tool[data-tool="hostile-text.outage"]');
+    await outage.locator('summary').click();
+    await outage.getByRole('button', { name: 'Call hostile-text.outage' }).click();
+    await outage.locator('dl.record').waitFor();
+    expect(await outage.locator('[data-field="errorCode"]').textContent()).toBe('circuit_open');
+    expect(await page.evaluate(`window.__pwned ?? null`)).toBeNull();
   });
 
   it('sends a message as a session from the page, then shows its context and audit row', async () => {
     await page.getByRole('button', { name: 'Conversations' }).click();
     await page.getByLabel('Session id').fill('console-session-1');
-    await page.getByLabel('Message to send as this session').fill('How do I get a refund?');
+    await page
+      .getByLabel('Message to send as this session')
+      .fill('How do I get a refund? <img src=m onerror="window.__pwned=6">');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.waitForSelector('#message-answer [data-field="reply"]');
     expect(await page.locator('#message-answer [data-field="reply"]').textContent()).not.toBe('');
     await page.waitForSelector('#audit-table tbody tr');
     expect(await page.locator('#session-context [data-field="messages"]').textContent()).toBe('1');
     const audit = page.locator('#audit-table tbody tr').first();
-    expect(await audit.locator('[data-field="text"]').textContent()).toContain('refund');
+    expect(await audit.locator('[data-field="text"]').textContent()).toContain(
+      'refund? <img src=m onerror=',
+    );
+    expect(await page.evaluate(`document.querySelectorAll('main img').length`)).toBe(0);
     expect(await audit.locator('li[data-tool="rag.search"]').textContent()).toContain('success');
     await browser.screenshot('conversations');
   });
