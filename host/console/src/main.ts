@@ -165,7 +165,10 @@ function start(api: Api, onSignOut: () => void): () => void {
       render();
     },
     install(event) {
-      plugins.progress(phaseText(event));
+      plugins.progress(phaseText(event), {
+        operation: `${event.operation} ${event.target}`,
+        name: event.progress.phase,
+      });
     },
     status(text) {
       const live = byId('live');

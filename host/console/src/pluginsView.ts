@@ -207,7 +207,7 @@ export function pluginsView(container: HTMLElement, actions: PluginsActions) {
     'form',
     {
       class: 'inline',
-      attrs: { 'aria-label': 'Install from the registry' },
+      attrs: { 'aria-label': 'Registry install' },
       on: {
         submit: (event) => {
           event.preventDefault();
@@ -245,7 +245,12 @@ export function pluginsView(container: HTMLElement, actions: PluginsActions) {
     ),
     body,
   );
-  container.replaceChildren(form, progress, message, h('div', { class: 'scroll' }, table));
+  // Every phase of the install or update under way, as the event stream reports them.
+  const phases = h('ol', {
+    class: 'phases',
+    attrs: { id: 'install-phases', 'aria-label': 'Install phases' },
+  });
+  container.replaceChildren(form, progress, phases, message, h('div', { class: 'scroll' }, table));
   return {
     update(model: PluginsModel) {
       const focused = document.activeElement;
@@ -262,8 +267,16 @@ export function pluginsView(container: HTMLElement, actions: PluginsActions) {
         again?.focus();
       }
     },
-    progress(text: string) {
+    /** `phase` adds a line to the phases list; a new operation clears it first. */
+    progress(text: string, phase?: { operation: string; name: string }) {
       progress.textContent = text;
+      if (phase === undefined) return;
+      const key = phase.operation;
+      if (phases.dataset['operation'] !== key) {
+        phases.replaceChildren();
+        phases.dataset['operation'] = key;
+      }
+      phases.append(h('li', { attrs: { 'data-phase': phase.name } }, text));
     },
     message(text: string) {
       message.textContent = text;
