@@ -59,6 +59,8 @@ describeWithBrowser('the operator console', () => {
         {
           TOOLHOST_PLUGINS_DIR: REPO_PLUGINS_DIR,
           TOOLHOST_WATCH_MANIFESTS: 'false',
+          // Every audit payload goes to the blob store, so the page fetches it on demand.
+          AUDIT_INLINE_MAX_BYTES: '0',
           ...keysEnv(OPERATOR),
         },
       ),
@@ -232,6 +234,13 @@ describeWithBrowser('the operator console', () => {
       'refund? <img src=m onerror=',
     );
     expect(await page.evaluate(`document.querySelectorAll('main img').length`)).toBe(0);
+    await audit.getByRole('button', { name: /^Fetch the full payload/ }).click();
+    const payload = audit.locator('pre.json');
+    await payload.waitFor();
+    expect(JSON.parse((await payload.textContent()) ?? '')).toMatchObject({
+      request: { sessionId: 'console-session-1' },
+      response: { reply: expect.any(String) },
+    });
     expect(await audit.locator('li[data-tool="rag.search"]').textContent()).toContain('success');
     await browser.screenshot('conversations');
   });

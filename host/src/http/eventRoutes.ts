@@ -9,12 +9,15 @@ import { principalOf } from './requireScope.js';
 
 /** A comment line this often keeps proxies and the browser from timing the stream out. */
 const HEARTBEAT_MS = 15_000;
+/** A client that reads nothing while this much waits is dropped, not buffered for without end. */
+const MAX_BUFFERED_BYTES = 1 << 20;
 
 /**
  * `POST /v1/admin/events/tickets` (scope `admin`; 201 with a single-use ticket valid for
  * seconds) and `GET /v1/admin/events?ticket=…`: a server-sent event stream of `plugin` (a
  * PluginChange), `circuit` (a CircuitChange) and `install` (an InstallProgressEvent) events. The
  * key never goes in a URL: EventSource cannot send headers, so the stream takes a ticket.
+ * A client that stops reading is dropped once 1 MiB waits for it.
  */
 export function eventRoutes(
   router: Router<HttpState>,
@@ -43,6 +46,10 @@ export function eventRoutes(
     }
     const stream = new PassThrough();
     const send = (event: string, data: unknown) => {
+      if (stream.writableLength > MAX_BUFFERED_BYTES) {
+        stream.destroy();
+        return;
+      }
       // JSON.stringify escapes line breaks, so the data is one `data:` line.
       stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
