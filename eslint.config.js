@@ -34,4 +34,48 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    // The console runs in the browser, and renders only through its DOM helpers.
+    files: ['host/console/**/*.ts'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'sessionStorage',
+          'EventSource',
+          'HTMLElement',
+          'HTMLButtonElement',
+          'HTMLDetailsElement',
+          'HTMLFormElement',
+          'HTMLInputElement',
+          'MessageEvent',
+          'Event',
+          'EventListener',
+          'crypto',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML'].map((property) => ({
+          property,
+          message: 'the console never parses HTML: build elements with h() from dom.ts',
+        })),
+        ...['write', 'writeln'].map((property) => ({
+          object: 'document',
+          property,
+          message: 'the console never parses HTML: build elements with h() from dom.ts',
+        })),
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='createContextualFragment']",
+          message: 'no HTML parsing',
+        },
+      ],
+    },
+  },
 );

@@ -33,7 +33,8 @@ import { registryToolSource } from './mcp/registryToolSource.js';
 import { createPluginLoader } from './plugins/createPluginLoader.js';
 import { checkProcessSandbox } from './sandbox/checkProcessSandbox.js';
 import { describeTools } from './plugins/describeTools.js';
-import { createPluginInstalls } from './plugins/PluginInstalls.js';
+import { describeManifest } from './plugins/describeManifest.js';
+import { createPluginInstalls, type InstallProgressEvent } from './plugins/PluginInstalls.js';
 import type { PluginManager } from './plugins/PluginManager.js';
 import { startPlugins } from './plugins/startPlugins.js';
 import { ToolRegistry } from './plugins/ToolRegistry.js';
@@ -210,11 +211,15 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
     // Closed even when an abort stops the wait for it.
     cleanups.push(async () => (await starting).close());
     const plugins = await step(starting);
+    const installListeners = new Set<(event: InstallProgressEvent) => void>();
     const installs = plugins.manager
       ? createPluginInstalls(
           new PluginDistribution(installer, manifests),
           plugins.manager,
           registry,
+          (event) => {
+            for (const listener of installListeners) listener(event);
+          },
         )
       : undefined;
 
@@ -236,6 +241,7 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
         : null;
 
     const toolMetrics = new ToolCallMetrics();
+    const closing = new AbortController();
     const invoker = countToolCalls(
       createToolInvoker({ lookup: (name) => registry.get(name), tracer: tracing.tracer, logger }),
       toolMetrics,
@@ -300,12 +306,36 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
         list: (sessionId) => audit.list(sessionId),
         readPayload: (key) => audit.readPayload(key),
       },
+      console: {
+        history: toolMetrics.history,
+        events: {
+          onPluginChange: (listener) => registry.onChange(listener),
+          onCircuitChange: (listener) => invoker.onCircuitChange(listener),
+          onInstallProgress: (listener) => {
+            installListeners.add(listener);
+            return () => installListeners.delete(listener);
+          },
+        },
+        manifests: {
+          view: (name) =>
+            describeManifest(
+              name,
+              registry.knows(name) ? registry.status(name).manifestFile : null,
+              settings,
+            ),
+        },
+        sessions: { read: (sessionId) => sessions.get(sessionId) },
+        payloads: { read: (key) => audit.readPayload(key) },
+        closing: closing.signal,
+      },
     });
     phase('http', { host: settings.host, port: settings.port });
     const server = await step(startHttpServer(app, { host: settings.host, port: settings.port }));
     cleanups.push(() => server.close(settings.drainTimeoutMs));
     // Runs before the server's close: open MCP streams would hold it for the whole drain.
     cleanups.push(() => mcp.close());
+    // Runs before the server closes (cleanups run in reverse): open event streams end.
+    cleanups.push(async () => closing.abort());
     // `localhost` is resolved by the system: check what was actually bound.
     const bound = server.server.address();
     if (bound !== null && typeof bound === 'object') {

@@ -4,6 +4,7 @@ import type { MessageOutcome, MessageRequest } from '../agent/AgentResponse.js';
 import type { AuditEntry } from '../audit/AuditEntry.js';
 import type { KeyRing } from '../auth/KeyRing.js';
 import type { SessionContext } from '../session/SessionStore.js';
+import type { ConsoleDeps } from './ConsoleDeps.js';
 import type { Settings } from '../config/Settings.js';
 import type { ToolInvoker } from '../invocation/ToolInvoker.js';
 import type { FleetReport } from '../fleet/fleetDrift.js';
@@ -57,4 +58,6 @@ export interface HttpDeps {
   mcp?: McpSessions;
   /** Optional: more Prometheus text for `GET /metrics`, e.g. tool call counters kept by the invoker. */
   metrics?: MetricsSource;
+  /** The operator console (`/console` and the admin routes it reads); absent without an admin key. */
+  console?: ConsoleDeps;
 }

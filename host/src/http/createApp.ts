@@ -2,8 +2,12 @@ import { Router } from '@koa/router';
 import Koa from 'koa';
 import { accessLog } from './accessLog.js';
 import { adminRoutes } from './adminRoutes.js';
+import { EventTickets } from '../auth/EventTickets.js';
 import { auditRoutes } from './auditRoutes.js';
 import { continueTrace } from './continueTrace.js';
+import { consoleAdminRoutes } from './consoleAdminRoutes.js';
+import { consoleRoutes } from './consoleRoutes.js';
+import { eventRoutes } from './eventRoutes.js';
 import { handleErrors } from './handleErrors.js';
 import { healthRoutes } from './healthRoutes.js';
 import type { HttpDeps } from './HttpDeps.js';
@@ -20,7 +24,7 @@ import { toolRoutes } from './toolRoutes.js';
  * The host's HTTP API (DESIGN section 10). Every route but the health checks (and `/metrics`
  * when it is public) needs an API key with its scope. Admin routes exist only when some key
  * has the `admin` scope, the audit route only when keys are configured; otherwise their paths
- * answer 404.
+ * answer 404. The operator console (`/console`) is served with the admin routes when `console` is given.
  */
 export function createApp(deps: HttpDeps): Koa<HttpState> {
   const app = new Koa<HttpState>();
@@ -50,6 +54,13 @@ export function createApp(deps: HttpDeps): Koa<HttpState> {
   );
   if (keys.grants('admin')) {
     adminRoutes(router, deps.plugins, keys, settings.bodyLimitBytes, deps.installs, deps.fleet);
+    if (deps.console) {
+      const auth = requireScope(keys, ['admin']);
+      const tickets = deps.console.tickets ?? new EventTickets();
+      consoleRoutes(router, deps.console.assetsDir);
+      consoleAdminRoutes(router, deps, deps.console, auth);
+      eventRoutes(router, deps.console.events, tickets, auth, deps.console.closing);
+    }
   }
   if (deps.audit && !keys.protectedMode) {
     auditRoutes(router, deps.audit, deps.agent, keys, settings.sessionTtlSeconds);

@@ -1,4 +1,5 @@
 import type { MetricsSource } from '../telemetry/MetricsSource.js';
+import { ToolCallHistory } from './ToolCallHistory.js';
 import type { ToolCallRecord, ToolInvoker } from './ToolInvoker.js';
 
 interface Counts {
@@ -7,11 +8,20 @@ interface Counts {
   seconds: number;
 }
 
-/** Tool call counters by tool, outcome and error code, rendered for `GET /metrics`. */
+/**
+ * Tool call counters by tool, outcome and error code, rendered for `GET /metrics`, and the
+ * last hour per minute (`history`) for the console.
+ */
 export class ToolCallMetrics implements MetricsSource {
   readonly #counts = new Map<string, Counts>();
+  readonly history: ToolCallHistory;
+
+  constructor(now: () => number = Date.now) {
+    this.history = new ToolCallHistory(now);
+  }
 
   record(record: ToolCallRecord): void {
+    this.history.record(record);
     const key = `tool="${record.tool}",outcome="${record.outcome}",error_code="${record.errorCode ?? ''}"`;
     let counts = this.#counts.get(key);
     if (counts === undefined)

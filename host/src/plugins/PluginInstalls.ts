@@ -1,3 +1,4 @@
+import type { InstallProgress } from '../distribution/InstallProgress.js';
 import type { ManifestChoices } from '../distribution/installedManifest.js';
 import type { InstallRecord } from '../distribution/InstallRecord.js';
 import type { PluginDistribution } from '../distribution/PluginDistribution.js';
@@ -37,6 +38,14 @@ export interface UpdateAnswer {
   pruned: string[];
 }
 
+/** An install or update under way, as the console's event stream reports it. */
+export interface InstallProgressEvent {
+  operation: 'install' | 'update';
+  /** The spec being installed, or the plugin being updated. */
+  target: string;
+  progress: InstallProgress;
+}
+
 /** Installing, updating and removing registry plugins in a running host (the admin API). */
 export interface PluginInstallAdmin {
   /**
@@ -65,10 +74,18 @@ export function createPluginInstalls(
   distribution: PluginDistribution,
   manager: PluginManager,
   registry: ToolRegistry,
+  onProgress?: (event: InstallProgressEvent) => void,
 ): PluginInstallAdmin {
+  const progressOf = (operation: InstallProgressEvent['operation'], target: string) =>
+    onProgress
+      ? { onProgress: (progress: InstallProgress) => onProgress({ operation, target, progress }) }
+      : {};
   return {
     async install({ spec, enable = false, manifest }) {
-      const installed = await distribution.install(spec, manifest ? { choices: manifest } : {});
+      const installed = await distribution.install(spec, {
+        ...(manifest ? { choices: manifest } : {}),
+        ...progressOf('install', spec),
+      });
       await manager.sync();
       const plugin = enable
         ? await manager.enable(installed.name)
@@ -77,7 +94,10 @@ export function createPluginInstalls(
     },
 
     async update(name, range) {
-      const update = await distribution.update(name, range === undefined ? {} : { range });
+      const update = await distribution.update(name, {
+        ...(range === undefined ? {} : { range }),
+        ...progressOf('update', name),
+      });
       if (update.changed) {
         await manager.sync();
         const status = registry.status(name);

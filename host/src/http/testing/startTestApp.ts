@@ -134,6 +134,7 @@ export interface TestAppOptions {
   metrics?: HttpDeps['metrics'];
   readiness?: () => Promise<ReadinessReport>;
   installs?: HttpDeps['installs'];
+  console?: HttpDeps['console'];
 }
 
 /** Builds the app over fakes and serves it on 127.0.0.1, port 0. */
@@ -182,6 +183,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     readiness: options.readiness ?? (async () => readiness.report),
     ...(options.metrics && { metrics: options.metrics }),
     ...(options.installs && { installs: options.installs }),
+    ...(options.console && { console: options.console }),
   };
   const app = createApp(deps);
   const server = await startHttpServer(app, { host: '127.0.0.1', port: 0 });
