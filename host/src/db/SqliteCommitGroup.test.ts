@@ -1,7 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAuditTable } from '../audit/AuditTable.js';
-import { auditEntry } from '../audit/testing/auditEntry.js';
-import { createPluginStore } from '../container/createPluginStore.js';
 import type { Database } from './Database.js';
 import { commitGroupOf, createSqlRunner } from './createSqlRunner.js';
 import { openDatabase } from './openDatabase.js';
@@ -53,40 +50,26 @@ const BAD_ROW =
   'insert into "plugin_document" ("plugin", "key", "value", "updated_at") values (null, ?, ?, ?)';
 
 describe('SqliteCommitGroup', () => {
-  it('commits the audit rows and store writes of concurrent messages in one transaction', async () => {
+  it('the writes of one turn share one commit, and each resolves only once it is committed', async () => {
     const { db, other, group } = await open();
-    const store = createPluginStore(db.orm, 'memory');
-    const audit = createAuditTable(db.orm);
+    const sql = createSqlRunner(db.orm);
     const before = { ...group.stats };
-    await Promise.all([
-      ...Array.from({ length: 20 }, (_, i) => store.put(`note:${i}`, { i })),
-      ...Array.from({ length: 5 }, (_, i) => audit.insert([auditEntry(i)])),
-    ]);
+    const writes = Array.from({ length: 25 }, (_, i) => sql.run(INSERT, ['p', `k-${i}`, '{}', 0]));
+    expect(await committed(other, 'plugin_document')).toBe(0);
+    await Promise.all(writes);
     expect(group.stats.commits - before.commits).toBe(1);
     expect(group.stats.writes - before.writes).toBe(25);
-    expect(await committed(other, 'plugin_document')).toBe(20);
-    expect(await committed(other, 'message_audit')).toBe(5);
-  });
-
-  it('a write resolves only once committed: another connection sees it by then', async () => {
-    const { db, other } = await open();
-    const store = createPluginStore(db.orm, 'memory');
-    const written = store.put('k', { v: 1 });
-    expect(await committed(other, 'plugin_document')).toBe(0);
-    await written;
-    expect(await committed(other, 'plugin_document')).toBe(1);
-    await expect(store.get('k')).resolves.toEqual({ v: 1 });
+    expect(await committed(other, 'plugin_document')).toBe(25);
   });
 
   it('a failing write rejects alone; the others of its turn are committed', async () => {
     const { db, other, group } = await open();
-    const store = createPluginStore(db.orm, 'memory');
     const sql = createSqlRunner(db.orm);
     const before = group.stats.commits;
     const results = await Promise.allSettled([
-      store.put('a', { v: 1 }),
+      sql.run(INSERT, ['p', 'a', '{}', 0]),
       sql.run(BAD_ROW, ['bad', '{}', 0]),
-      store.put('b', { v: 2 }),
+      sql.run(INSERT, ['p', 'b', '{}', 0]),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/NOT NULL/);
