@@ -21,6 +21,10 @@ let host: TestHost;
 let browser: Browser;
 let page: Page;
 
+/** Polls until the page shows it: generous, since a loaded CI machine is slow, never a sleep. */
+const eventually = <T>(read: () => Promise<T>) =>
+  expect.poll(read, { timeout: 20_000, interval: 50 });
+
 async function toolNames(): Promise<string[]> {
   const { body } = await host.request('/v1/tools', { headers: bearer(OPERATOR) });
   return (body as { tools: Array<{ name: string }> }).tools.map((t) => t.name);
@@ -91,9 +95,9 @@ describeWithBrowser('the operator console', () => {
     await page.goto(`${host.host.url}/console`);
     await page.getByLabel('Admin API key').fill('not-the-key');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect
-      .poll(() => page.locator('#sign-in-error').textContent())
-      .toBe('That key is not valid.');
+    await eventually(() => page.locator('#sign-in-error').textContent()).toBe(
+      'That key is not valid.',
+    );
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     await browser.screenshot('sign-in-error');
   });
@@ -113,7 +117,7 @@ describeWithBrowser('the operator console', () => {
 
   it('shows every built-in plugin with its version, source, isolation, state and tools', async () => {
     for (const plugin of ['rag', 'memory', 'escalation', 'hostile-text']) {
-      await expect.poll(() => row(plugin).getAttribute('data-state')).toBe('enabled');
+      await eventually(() => row(plugin).getAttribute('data-state')).toBe('enabled');
     }
     const rag = row('rag');
     expect(await rag.locator('td').nth(1).textContent()).toContain('folder');
@@ -126,7 +130,7 @@ describeWithBrowser('the operator console', () => {
   });
 
   it('shows a refused manifest with its reason on the row and its error on the field', async () => {
-    await expect.poll(() => row('broken').getAttribute('data-state')).toBe('failed');
+    await eventually(() => row('broken').getAttribute('data-state')).toBe('failed');
     expect(await row('broken').locator('[data-field="reason"]').textContent()).toContain(
       'policy.timeoutMs',
     );
@@ -145,7 +149,7 @@ describeWithBrowser('the operator console', () => {
   it('disabling a plugin from its row removes its tools from /v1/tools; an enable made elsewhere shows live', async () => {
     expect(await toolNames()).toContain('memory.remember');
     await row('memory').getByRole('button', { name: 'Disable memory' }).click();
-    await expect.poll(() => row('memory').getAttribute('data-state')).toBe('disabled');
+    await eventually(() => row('memory').getAttribute('data-state')).toBe('disabled');
     expect((await toolNames()).filter((name) => name.startsWith('memory.'))).toEqual([]);
     expect(await row('memory').textContent()).toContain('no tools served');
 
@@ -155,7 +159,7 @@ describeWithBrowser('the operator console', () => {
       headers: bearer(OPERATOR),
     });
     expect(answer.status).toBe(200);
-    await expect.poll(() => row('memory').getAttribute('data-state')).toBe('enabled');
+    await eventually(() => row('memory').getAttribute('data-state')).toBe('enabled');
     await page.waitForSelector('#plugins-table li[data-tool="memory.remember"]');
     expect(await toolNames()).toContain('memory.remember');
   });
@@ -175,7 +179,7 @@ describeWithBrowser('the operator console', () => {
         'upstream_error',
       );
     }
-    await expect.poll(() => circuit.textContent()).toBe('circuit open');
+    await eventually(() => circuit.textContent()).toBe('circuit open');
   });
 
   it('tries a tool through the form generated from its input schema, showing the result and the call record', async () => {
@@ -249,9 +253,9 @@ describeWithBrowser('the operator console', () => {
     await page.getByRole('button', { name: 'Plugins' }).click();
     const chart = page.locator('li[data-tool="rag.search"] svg.chart');
     // rag.search ran from the form and for the message: two calls at least.
-    await expect
-      .poll(async () => Number(await chart.getAttribute('data-calls')))
-      .toBeGreaterThanOrEqual(2);
+    await eventually(async () =>
+      Number(await chart.getAttribute('data-calls')),
+    ).toBeGreaterThanOrEqual(2);
     expect(await chart.getAttribute('aria-label')).toMatch(/^rag\.search: \d+ calls, 0 failed/);
     expect(await chart.locator('rect.calls').count()).toBeGreaterThanOrEqual(1);
     const screenshot = await browser.screenshot('plugins-with-charts');

@@ -20,6 +20,10 @@ let host: TestHost;
 let browser: Browser;
 let page: Page;
 
+/** Polls until the page shows it: generous, since a loaded CI machine is slow, never a sleep. */
+const eventually = <T>(read: () => Promise<T>) =>
+  expect.poll(read, { timeout: 20_000, interval: 50 });
+
 const row = (plugin: string) => page.locator(`#plugins-table tr[data-plugin="${plugin}"]`);
 
 describeWithBrowser('registry installs from the console', () => {
@@ -52,10 +56,12 @@ describeWithBrowser('registry installs from the console', () => {
   it('installs from the form, showing each phase as the host reports it', async () => {
     await page.getByLabel('Install from the registry').fill('@acme/plugin-hello@^1');
     await page.getByRole('button', { name: 'Install', exact: true }).click();
-    await expect.poll(() => row('hello').getAttribute('data-state')).toBe('enabled');
-    await expect
-      .poll(() => page.locator('#install-progress').textContent())
-      .toContain('done, hello is enabled');
+    await eventually(() => row('hello').getAttribute('data-state')).toBe('enabled');
+    await eventually(() => page.locator('#install-progress').textContent()).toContain(
+      'done, hello is enabled',
+    );
+    // Phases may still be arriving over the stream after the install answered.
+    await page.locator('#install-phases li[data-phase="verifying"]').waitFor();
     const phases = await page
       .locator('#install-phases li')
       .evaluateAll((items) => items.map((item) => item.getAttribute('data-phase')));
@@ -67,21 +73,25 @@ describeWithBrowser('registry installs from the console', () => {
     expect(source).toContain('unsigned');
     expect(await row('hello').locator('td').nth(2).textContent()).toContain('process');
     await browser.screenshot('registry-install');
-  });
+  }, 60_000);
 
   it('updates to a newer release from the row; the new version shows live', async () => {
     await registry.publishFiles(
       fixturePlugin({ package: '@acme/plugin-hello', version: '1.1.0', plugin: 'hello' }),
     );
     await row('hello').getByRole('button', { name: 'Update hello' }).click();
-    await expect.poll(() => row('hello').locator('td').first().textContent()).toBe('1.1.0');
+    await eventually(() => page.locator('#install-progress').textContent()).toBe(
+      'update hello: done',
+    );
+    expect(await page.locator('#plugins-message').textContent()).toBe('');
+    await eventually(() => row('hello').locator('td').first().textContent()).toBe('1.1.0');
     const call = await host.request('/v1/admin/tools/hello.version/invoke', {
       method: 'POST',
       headers: { ...bearer(OPERATOR), 'content-type': 'application/json' },
       body: '{"input":{}}',
     });
     expect(call.body).toMatchObject({ result: { success: true, data: { version: '1.1.0' } } });
-  });
+  }, 60_000);
 
   it('removes it after a confirmation; its row goes', async () => {
     page.once('dialog', (dialog) => void dialog.accept());

@@ -52,6 +52,8 @@ function start(api: Api, onSignOut: () => void): () => void {
     manifests: new Map(),
   };
   let toolList: ToolDescription[] = [];
+  /** Installs and updates whose request has not answered yet, as `install <spec>` / `update <name>`. */
+  const pending = new Set<string>();
   const tools = toolsView(byId('tools'), api);
   conversationsView(byId('conversations'), api);
 
@@ -64,8 +66,11 @@ function start(api: Api, onSignOut: () => void): () => void {
         return;
       plugins.message('');
       plugins.progress(`${action} ${name}…`);
+      const operation = `${action} ${name}`;
+      pending.add(operation);
       api
         .post<unknown>(`/v1/admin/plugins/${segment(name)}/${action}`)
+        .finally(() => pending.delete(operation))
         .then(() => {
           plugins.progress(`${action} ${name}: done`);
           return refresh();
@@ -79,8 +84,11 @@ function start(api: Api, onSignOut: () => void): () => void {
     install(spec, enable) {
       plugins.message('');
       plugins.progress(`install ${spec}: starting`);
+      const operation = `install ${spec}`;
+      pending.add(operation);
       api
         .post<{ plugin: PluginStatus }>('/v1/admin/plugins/install', { spec, enable })
+        .finally(() => pending.delete(operation))
         .then((answer) => {
           plugins.progress(
             `install ${spec}: done, ${answer.plugin.name} is ${answer.plugin.state}`,
@@ -109,11 +117,21 @@ function start(api: Api, onSignOut: () => void): () => void {
     tools.update(toolList);
   };
 
+  // A circuit event newer than a tool list request wins over that list's (older) answer.
+  let eventCount = 0;
+  const circuitEvents = new Map<string, { state: string; seen: number }>();
+
   async function refreshTools(): Promise<void> {
+    const asked = eventCount;
     const answer = await api.get<{ tools: ToolDescription[] }>('/v1/tools');
     toolList = answer.tools;
     model.tools = new Map(toolList.map((t) => [t.name, t]));
-    model.circuits = new Map(toolList.map((t) => [t.name, t.state.circuit]));
+    model.circuits = new Map(
+      toolList.map((t) => {
+        const event = circuitEvents.get(t.name);
+        return [t.name, event && event.seen > asked ? event.state : t.state.circuit];
+      }),
+    );
   }
 
   async function refreshStats(): Promise<void> {
@@ -161,14 +179,16 @@ function start(api: Api, onSignOut: () => void): () => void {
       }, 100);
     },
     circuit(change) {
+      eventCount += 1;
+      circuitEvents.set(change.tool, { state: change.state, seen: eventCount });
       model.circuits.set(change.tool, change.state);
       render();
     },
     install(event) {
-      plugins.progress(phaseText(event), {
-        operation: `${event.operation} ${event.target}`,
-        name: event.progress.phase,
-      });
+      const operation = `${event.operation} ${event.target}`;
+      plugins.phase(operation, event.progress.phase, phaseText(event));
+      // A phase that arrives after its request answered must not hide how it ended.
+      if (pending.has(operation)) plugins.progress(phaseText(event));
     },
     status(text) {
       const live = byId('live');

@@ -267,16 +267,16 @@ export function pluginsView(container: HTMLElement, actions: PluginsActions) {
         again?.focus();
       }
     },
-    /** `phase` adds a line to the phases list; a new operation clears it first. */
-    progress(text: string, phase?: { operation: string; name: string }) {
+    progress(text: string) {
       progress.textContent = text;
-      if (phase === undefined) return;
-      const key = phase.operation;
-      if (phases.dataset['operation'] !== key) {
+    },
+    /** Adds a line to the phases list; another operation's first phase clears it. */
+    phase(operation: string, name: string, text: string) {
+      if (phases.dataset['operation'] !== operation) {
         phases.replaceChildren();
-        phases.dataset['operation'] = key;
+        phases.dataset['operation'] = operation;
       }
-      phases.append(h('li', { attrs: { 'data-phase': phase.name } }, text));
+      phases.append(h('li', { attrs: { 'data-phase': name } }, text));
     },
     message(text: string) {
       message.textContent = text;
