@@ -41,12 +41,14 @@ beforeAll(async () => {
         name: 'rag',
         enabled: true,
         source: { path: join(REPO_PLUGINS_DIR, 'rag') },
-        permissions: { store: true },
+        permissions: { store: true, search: true },
       });
     },
     {
       TOOLHOST_WATCH_MANIFESTS: 'false',
       TOOLHOST_MCP_SESSIONS_PER_KEY: '3',
+      // The per-call lines the wrapper writes are at debug.
+      LOG_LEVEL: 'debug',
       ...keysEnv(AGENT, READER, RIVAL, WEB),
     },
   );

@@ -84,7 +84,7 @@ export async function startTestHost(
 ): Promise<TestHost> {
   const dirs = createHostDirs();
   prepare(dirs);
-  const { logger, lines } = createCapturingLogger();
+  const { logger, lines } = createCapturingLogger(env['LOG_LEVEL'] ?? 'info');
   const host = await startHost(testSettings(dirs, env), { logger });
   return {
     host,
