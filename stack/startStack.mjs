@@ -19,6 +19,7 @@ const require = createRequire(import.meta.url);
 const PASSED_THROUGH = [
   'AUDIT_WRITE_MODE',
   'AUDIT_INLINE_MAX_BYTES',
+  'SESSION_TTL_SECONDS',
   'LOG_LEVEL',
   'AGENT_TOOL_REGISTRY_MODE',
   'ENABLE_RAG',

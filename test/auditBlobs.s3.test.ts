@@ -89,6 +89,10 @@ describe('audit payloads in S3 (AUDIT_BLOB_URL=s3://…, against s3rver)', () =>
       headers: bearer(ADMIN_TOKEN),
     });
     expect(otherSession.status).toBe(404);
+    const badId = await t.request(`/v1/sessions/s3-big/audit/..%2F..%2Fetc/payload`, {
+      headers: bearer(ADMIN_TOKEN),
+    });
+    expect(badId).toMatchObject({ status: 400, body: { code: 'TOOLHOST_HTTP_INVALID_BODY' } });
   });
 
   it('with S3 down, a large message answers 503 (retry later) and the log names the code and the object', async () => {

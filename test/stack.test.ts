@@ -40,6 +40,8 @@ describeWithPostgres('npm run stack', () => {
           STACK_DATABASE_URL: postgresUrl(),
           STACK_REDIS_URL: redisUrl(),
           AUDIT_INLINE_MAX_BYTES: '1024',
+          // Its sessions stay in the shared Redis only briefly.
+          SESSION_TTL_SECONDS: '120',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -46,6 +46,14 @@ function crmManifest(isolation: NonNullable<Manifest['isolation']>): Manifest {
 
 async function start(
   crmIsolation: NonNullable<Manifest['isolation']> = 'inline',
+  env: Record<string, string> = {},
+): Promise<TestHost> {
+  return startWith(crmIsolation, env);
+}
+
+async function startWith(
+  crmIsolation: NonNullable<Manifest['isolation']>,
+  env: Record<string, string>,
 ): Promise<TestHost> {
   receiver = await startOtlpReceiver();
   t = await startTestHost(
@@ -60,6 +68,7 @@ async function start(
       TOOLHOST_WATCH_MANIFESTS: 'false',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       OTEL_BSP_SCHEDULE_DELAY: '20',
+      ...env,
     },
   );
   return t;
@@ -166,5 +175,13 @@ describe('W3C trace context through the host, exported over OTLP/HTTP', () => {
       traceId,
       parentSpanId: null,
     });
+  });
+
+  it('with TOOLHOST_ACCEPT_TRACEPARENT=false ignores a valid traceparent: callers cannot pick trace ids', async () => {
+    const host = await start('inline', { TOOLHOST_ACCEPT_TRACEPARENT: 'false' });
+    expect((await send(host, 's-untrusted', { traceparent: TRACEPARENT })).status).toBe(200);
+    const [traceId] = await auditTraceIds(host, 's-untrusted');
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(traceId).not.toBe(CALLER_TRACE);
   });
 });

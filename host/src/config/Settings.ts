@@ -73,6 +73,11 @@ export interface Settings {
   otlpEndpoint: string | null;
   /** `OTEL_BSP_SCHEDULE_DELAY`: how long spans wait to be exported in one batch. */
   otlpExportDelayMs: number;
+  /**
+   * Continue an incoming W3C `traceparent` (`TOOLHOST_ACCEPT_TRACEPARENT`); false when callers
+   * are not trusted with the trace ids of audit rows and spans (and their sampling flag).
+   */
+  acceptTraceContext: boolean;
   bodyLimitBytes: number;
   /** Watch the manifests dir and apply changes while running. */
   watchManifests: boolean;

@@ -43,6 +43,7 @@ const envSchema = {
     LOG_LEVEL: { enum: ['error', 'warn', 'info', 'debug'] },
     OTEL_EXPORTER_OTLP_ENDPOINT: { type: 'string', pattern: '^https?://' },
     OTEL_BSP_SCHEDULE_DELAY: { type: 'integer', minimum: 1, maximum: 600_000 },
+    TOOLHOST_ACCEPT_TRACEPARENT: flag,
     TOOLHOST_BODY_LIMIT_BYTES: { type: 'integer', minimum: 1 },
     TOOLHOST_WATCH_MANIFESTS: flag,
     TOOLHOST_DRAIN_TIMEOUT_MS: { type: 'integer', minimum: 0 },
@@ -99,6 +100,7 @@ interface Env {
   LOG_LEVEL?: Settings['logLevel'];
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
   OTEL_BSP_SCHEDULE_DELAY?: number;
+  TOOLHOST_ACCEPT_TRACEPARENT?: boolean;
   TOOLHOST_BODY_LIMIT_BYTES?: number;
   TOOLHOST_WATCH_MANIFESTS?: boolean;
   TOOLHOST_DRAIN_TIMEOUT_MS?: number;
@@ -243,6 +245,7 @@ export function loadSettings(
     logLevel: e.LOG_LEVEL ?? 'info',
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
     otlpExportDelayMs: e.OTEL_BSP_SCHEDULE_DELAY ?? 5_000,
+    acceptTraceContext: e.TOOLHOST_ACCEPT_TRACEPARENT ?? true,
     bodyLimitBytes: e.TOOLHOST_BODY_LIMIT_BYTES ?? 1_048_576,
     watchManifests: e.TOOLHOST_WATCH_MANIFESTS ?? true,
     drainTimeoutMs: e.TOOLHOST_DRAIN_TIMEOUT_MS ?? 10_000,

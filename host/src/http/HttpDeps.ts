@@ -21,7 +21,10 @@ export interface ReadinessReport {
 
 /** What the Koa app needs from the rest of the host. */
 export interface HttpDeps {
-  settings: Pick<Settings, 'bodyLimitBytes' | 'metricsPublic' | 'sessionTtlSeconds'>;
+  settings: Pick<
+    Settings,
+    'bodyLimitBytes' | 'metricsPublic' | 'sessionTtlSeconds' | 'acceptTraceContext'
+  >;
   logger: Logger;
   /** The API keys every route but the health checks (and, if public, `/metrics`) asks for. */
   keys: KeyRing;

@@ -6,6 +6,8 @@ import { HttpProblem } from './problem.js';
 import { principalOf, requireScope } from './requireScope.js';
 import { sessionIdParam, unknownSession } from './sessionIdParam.js';
 
+const AUDIT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /**
  * `GET /v1/sessions/:sessionId/audit`: the session's audit entries in the database, newest
  * first, at most 100 (in async audit mode the newest may still be in the journal). An `admin`
@@ -46,12 +48,18 @@ export function auditRoutes(
     requireScope(keys, ['admin']),
     async (ctx) => {
       const sessionId = sessionIdParam(ctx.params['sessionId']);
-      const auditId = ctx.params['auditId'];
+      const auditId = ctx.params['auditId'] ?? '';
+      if (!AUDIT_ID.test(auditId)) {
+        throw new HttpProblem(
+          'TOOLHOST_HTTP_INVALID_BODY',
+          'path parameter auditId must be a UUID',
+        );
+      }
       const entry = (await audit.list(sessionId)).find((e) => e.id === auditId);
       if (entry === undefined) {
         throw new HttpProblem(
           'TOOLHOST_HTTP_NOT_FOUND',
-          `no audit entry '${auditId ?? ''}' in session '${sessionId}' (the newest 100 are searched)`,
+          `no audit entry '${auditId}' in session '${sessionId}' (the newest 100 are searched)`,
         );
       }
       if (entry.rawPayloadKey === null) {

@@ -67,7 +67,7 @@ export function createApp(deps: HttpDeps): Koa<HttpState> {
   }
 
   app.use(requestId());
-  app.use(continueTrace());
+  if (settings.acceptTraceContext) app.use(continueTrace());
   app.use(accessLog(deps.logger, metrics));
   app.use(handleErrors(deps.logger));
   app.use(router.routes());

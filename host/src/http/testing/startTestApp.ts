@@ -169,6 +169,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       bodyLimitBytes: options.bodyLimitBytes ?? 1024,
       metricsPublic: options.metricsPublic ?? false,
       sessionTtlSeconds: 600,
+      acceptTraceContext: true,
     },
     logger,
     keys: createKeyRing(apiKeys),
