@@ -322,6 +322,11 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
               name,
               registry.knows(name) ? registry.status(name).manifestFile : null,
               settings,
+              async () => {
+                const text = await manifests.readText(name);
+                if (text === null) throw Object.assign(new Error('gone'), { code: 'ENOENT' });
+                return text;
+              },
             ),
         },
         sessions: { read: (sessionId) => sessions.get(sessionId) },

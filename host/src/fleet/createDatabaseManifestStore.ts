@@ -60,6 +60,8 @@ export function createDatabaseManifestStore(options: DatabaseManifestStoreOption
     list: async () =>
       (await guarded(() => sql.all<Row>(`${SELECT} order by "name"`, []))).map(entryOf),
     read,
+    readText: async (name) =>
+      (await guarded(() => sql.all<Row>(`${SELECT} where "name" = ?`, [name])))[0]?.text ?? null,
     async write(manifest) {
       parseManifest(manifest, locationOf(manifest.name));
       await writeText(manifest.name, JSON.stringify(manifest));

@@ -14,6 +14,8 @@ export interface ManifestStore {
   list(): Promise<ManifestEntry[]>;
   /** One manifest; null when none is stored under that name. */
   read(name: string): Promise<ManifestEntry | null>;
+  /** The stored text of manifest `name`, as written (valid or not); null when none is stored. */
+  readText(name: string): Promise<string | null>;
   /**
    * Stores a whole manifest, validated first.
    * @throws HostError `TOOLHOST_ERR_MANIFEST_INVALID` (nothing is written then).

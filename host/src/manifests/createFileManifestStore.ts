@@ -1,5 +1,5 @@
 import { watch } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import type { ManifestStore } from './ManifestStore.js';
 import { readManifestFile, readManifests } from './readManifests.js';
 import { writeManifestEnabled } from './writeManifestEnabled.js';
@@ -15,6 +15,11 @@ export function createFileManifestStore(manifestsDir: string): ManifestStore {
       const entry = await readManifestFile(manifestFileOf(manifestsDir, name));
       return entry.hash === '' ? null : entry;
     },
+    readText: (name) =>
+      readFile(manifestFileOf(manifestsDir, name), 'utf8').catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return null;
+        throw error;
+      }),
     write: (manifest) => writeManifestFile(manifestFileOf(manifestsDir, manifest.name), manifest),
     setEnabled: (name, enabled) =>
       writeManifestEnabled(manifestFileOf(manifestsDir, name), enabled),

@@ -73,14 +73,20 @@ async function sourceOf(
   };
 }
 
+/** Reads the text stored at a manifest's location: a file, or a `plugin_manifest` row. */
+export type ManifestTextReader = (location: string) => Promise<string>;
+
+const readManifestFile: ManifestTextReader = (file) => readFile(file, 'utf8');
+
 /**
- * Reads the manifest file of a plugin and checks it against the schema (the same check the
- * manifests watcher makes), with its source resolved against the install records.
+ * Reads the manifest of a plugin where it is stored and checks it against the schema (the
+ * same check the manifests watcher makes), with its source resolved against the install records.
  */
 export async function describeManifest(
   plugin: string,
   file: string | null,
   dirs: { pluginsDir: string; dataDir: string },
+  readText: ManifestTextReader = readManifestFile,
 ): Promise<ManifestView> {
   const view: ManifestView = {
     plugin,
@@ -93,7 +99,7 @@ export async function describeManifest(
   };
   if (file === null) return view;
   try {
-    view.text = await readFile(file, 'utf8');
+    view.text = await readText(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     return { ...view, errors: [{ field: null, message: `cannot be read (${code})` }] };
