@@ -17,6 +17,7 @@ const mounted: Manifest = {
   name: 'outside',
   enabled: true,
   source: { mcp: { command: 'node', args: [SERVER], env: { GREETING: 'hi' } } },
+  secrets: { TOKEN: { env: 'TOOLHOST_TEST_MCP_MOUNT_TOKEN' } },
   policy: { timeoutMs: 1_500, retry: { maxAttempts: 1 } },
 };
 
@@ -24,6 +25,7 @@ let t: TestHost;
 let plain: PlainMcpHttpServer;
 
 beforeAll(async () => {
+  process.env['TOOLHOST_TEST_MCP_MOUNT_TOKEN'] = 'not-a-real-token';
   plain = await startPlainMcpHttpServer();
   t = await startTestHost(
     (dirs) => {
@@ -47,6 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.stop();
   await plain?.close();
+  delete process.env['TOOLHOST_TEST_MCP_MOUNT_TOKEN'];
 });
 
 async function invoke(tool: string, input: Record<string, unknown> = {}): Promise<ToolResult> {
@@ -118,9 +121,9 @@ describe('a stdio MCP server mounted by manifest', () => {
     });
   });
 
-  it('runs the server with only the environment its manifest names', async () => {
+  it('runs the server with only the environment its manifest names, secrets by name', async () => {
     const { data } = await invoke('outside.env');
-    expect(data['names']).toEqual(['GREETING']);
+    expect(data['names']).toEqual(['GREETING', 'TOKEN']);
   });
 
   it('a server that hangs fails the call with timeout', async () => {
