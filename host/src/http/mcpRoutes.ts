@@ -1,6 +1,8 @@
 import type { Router } from '@koa/router';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { ParameterizedContext } from 'koa';
+import type { Middleware, ParameterizedContext } from 'koa';
+import type { KeyRing } from '../auth/KeyRing.js';
+import { isLoopbackHost } from '../auth/protectedMode.js';
 import type { McpRequestInfo } from '../mcp/createMcpServer.js';
 import type { McpSession, McpSessions } from '../mcp/McpSessions.js';
 import type { Principal } from '../auth/Principal.js';
@@ -11,6 +13,41 @@ import { readJsonBody } from './readJsonBody.js';
 import { principalOf, requireScope } from './requireScope.js';
 
 const SESSION_HEADER = 'mcp-session-id';
+
+const unbracketed = (host: string) => host.replace(/^\[|\]$/g, '').toLowerCase();
+
+function hostnameOf(origin: string): string | null {
+  try {
+    return unbracketed(new URL(origin).hostname);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * MCP's guard against DNS rebinding: a page of another origin that made its name resolve to
+ * this host must not reach /mcp. A browser's `Origin` must name the host the request went
+ * to; in protected mode (no keys: any local caller is let in) the `Host` itself must be a
+ * loopback name, so a rebound name is refused even without an `Origin`.
+ */
+function refuseRebinding(keys: KeyRing): Middleware<HttpState> {
+  return (ctx, next) => {
+    const origin = ctx.get('Origin');
+    if (origin !== '' && hostnameOf(origin) !== unbracketed(ctx.hostname)) {
+      throw new HttpProblem(
+        'TOOLHOST_HTTP_FORBIDDEN',
+        `requests from origin ${origin} are refused`,
+      );
+    }
+    if (keys.protectedMode && !isLoopbackHost(ctx.hostname)) {
+      throw new HttpProblem(
+        'TOOLHOST_HTTP_FORBIDDEN',
+        'in protected mode /mcp answers only requests to a loopback host name',
+      );
+    }
+    return next();
+  };
+}
 
 function sessionOf(
   sessions: McpSessions,
@@ -64,8 +101,9 @@ export function mcpRoutes(
   sessions: McpSessions,
   deps: Pick<HttpDeps, 'keys' | 'settings'>,
 ): void {
+  const guard = refuseRebinding(deps.keys);
   const auth = requireScope(deps.keys, ['tools']);
-  router.post('/mcp', auth, async (ctx) => {
+  router.post('/mcp', guard, auth, async (ctx) => {
     const principal = principalOf(ctx);
     const body = await readJsonBody(ctx, deps.settings.bodyLimitBytes);
     if (ctx.get(SESSION_HEADER) !== '') {
@@ -88,11 +126,11 @@ export function mcpRoutes(
     // A refused initialize (an unsupported protocol version, a bad Accept) opened nothing.
     if (session.transport.sessionId === undefined) await sessions.end(session.id, 'refused');
   });
-  router.get('/mcp', auth, async (ctx) => {
+  router.get('/mcp', guard, auth, async (ctx) => {
     const principal = principalOf(ctx);
     await handOver(ctx, sessionOf(sessions, ctx, principal), principal);
   });
-  router.delete('/mcp', auth, async (ctx) => {
+  router.delete('/mcp', guard, auth, async (ctx) => {
     const principal = principalOf(ctx);
     await handOver(ctx, sessionOf(sessions, ctx, principal), principal);
   });
