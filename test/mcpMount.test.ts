@@ -18,7 +18,7 @@ const mounted: Manifest = {
   enabled: true,
   source: { mcp: { command: 'node', args: [SERVER], env: { GREETING: 'hi' } } },
   secrets: { TOKEN: { env: 'TOOLHOST_TEST_MCP_MOUNT_TOKEN' } },
-  policy: { timeoutMs: 1_500, retry: { maxAttempts: 1 } },
+  policy: { timeoutMs: 2_500, retry: { maxAttempts: 1 } },
 };
 
 let t: TestHost;
@@ -135,8 +135,13 @@ describe('a stdio MCP server mounted by manifest', () => {
     const inFlight = invoke('outside.slow', { ms: 5_000 });
     // Answered after the slow call reached the server: the pipe keeps their order.
     expect((await invoke('outside.env')).data['pid']).toBe(before);
+    const restarted = t.lineMatching(
+      (line) => line.message === 'plugin runtime started again' && line['plugin'] === 'outside',
+    );
     process.kill(before, 'SIGKILL');
     expect(await inFlight).toMatchObject({ success: false, errorCode: 'crashed' });
+    // A loaded machine may take longer than a call's deadline to start Node again.
+    await restarted;
     const after = await invoke('outside.env');
     expect(after.success).toBe(true);
     expect(after.data['pid']).not.toBe(before);

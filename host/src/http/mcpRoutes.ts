@@ -1,5 +1,4 @@
 import type { Router } from '@koa/router';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Middleware, ParameterizedContext } from 'koa';
 import type { KeyRing } from '../auth/KeyRing.js';
 import { isLoopbackHost } from '../auth/protectedMode.js';
@@ -13,6 +12,16 @@ import { readJsonBody } from './readJsonBody.js';
 import { principalOf, requireScope } from './requireScope.js';
 
 const SESSION_HEADER = 'mcp-session-id';
+
+/** An `initialize` request by its shape; the transport checks the rest of it. */
+function isInitializeRequest(body: unknown): boolean {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    (body as { method?: unknown }).method === 'initialize' &&
+    'id' in body
+  );
+}
 
 const unbracketed = (host: string) => host.replace(/^\[|\]$/g, '').toLowerCase();
 
@@ -115,7 +124,7 @@ export function mcpRoutes(
         'header Mcp-Session-Id is required (a session starts with an initialize request)',
       );
     }
-    const session = sessions.open(principal);
+    const session = await sessions.open(principal);
     if (session === null) {
       throw new HttpProblem(
         'TOOLHOST_HTTP_TOO_MANY_SESSIONS',
