@@ -48,6 +48,8 @@ beforeAll(async () => {
     {
       TOOLHOST_WATCH_MANIFESTS: 'false',
       TOOLHOST_MCP_SESSIONS_PER_KEY: '3',
+      // The per-call lines the wrapper writes are at debug.
+      LOG_LEVEL: 'debug',
       ...keysEnv(AGENT, READER, RIVAL, WEB),
     },
   );

@@ -86,7 +86,7 @@ export async function startTestHost(
 ): Promise<TestHost> {
   const dirs = createHostDirs();
   prepare(dirs);
-  const { logger, lines, lineMatching } = createCapturingLogger();
+  const { logger, lines, lineMatching } = createCapturingLogger(env['LOG_LEVEL'] ?? 'info');
   const host = await startHost(testSettings(dirs, env), { logger });
   return {
     host,
