@@ -17,13 +17,15 @@ const mounted: Manifest = {
   name: 'outside',
   enabled: true,
   source: { mcp: { command: 'node', args: [SERVER], env: { GREETING: 'hi' } } },
-  policy: { timeoutMs: 1_500, retry: { maxAttempts: 1 } },
+  secrets: { TOKEN: { env: 'TOOLHOST_TEST_MCP_MOUNT_TOKEN' } },
+  policy: { timeoutMs: 2_500, retry: { maxAttempts: 1 } },
 };
 
 let t: TestHost;
 let plain: PlainMcpHttpServer;
 
 beforeAll(async () => {
+  process.env['TOOLHOST_TEST_MCP_MOUNT_TOKEN'] = 'not-a-real-token';
   plain = await startPlainMcpHttpServer();
   t = await startTestHost(
     (dirs) => {
@@ -47,6 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.stop();
   await plain?.close();
+  delete process.env['TOOLHOST_TEST_MCP_MOUNT_TOKEN'];
 });
 
 async function invoke(tool: string, input: Record<string, unknown> = {}): Promise<ToolResult> {
@@ -118,9 +121,9 @@ describe('a stdio MCP server mounted by manifest', () => {
     });
   });
 
-  it('runs the server with only the environment its manifest names', async () => {
+  it('runs the server with only the environment its manifest names, secrets by name', async () => {
     const { data } = await invoke('outside.env');
-    expect(data['names']).toEqual(['GREETING']);
+    expect(data['names']).toEqual(['GREETING', 'TOKEN']);
   });
 
   it('a server that hangs fails the call with timeout', async () => {
@@ -132,8 +135,13 @@ describe('a stdio MCP server mounted by manifest', () => {
     const inFlight = invoke('outside.slow', { ms: 5_000 });
     // Answered after the slow call reached the server: the pipe keeps their order.
     expect((await invoke('outside.env')).data['pid']).toBe(before);
+    const restarted = t.lineMatching(
+      (line) => line.message === 'plugin runtime started again' && line['plugin'] === 'outside',
+    );
     process.kill(before, 'SIGKILL');
     expect(await inFlight).toMatchObject({ success: false, errorCode: 'crashed' });
+    // A loaded machine may take longer than a call's deadline to start Node again.
+    await restarted;
     const after = await invoke('outside.env');
     expect(after.success).toBe(true);
     expect(after.data['pid']).not.toBe(before);

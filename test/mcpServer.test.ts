@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, keysEnv, type TestKey } from './support/apiKeys.js';
@@ -144,6 +145,20 @@ describe('/mcp refuses', () => {
     expect((await post(INITIALIZE, bearer(WEB))).status).toBe(403);
   });
 
+  it('a browser request from another origin (DNS rebinding) with 403; its own origin passes', async () => {
+    const evil = await post(INITIALIZE, { ...bearer(AGENT), origin: 'http://rebound.example' });
+    expect(evil.status).toBe(403);
+    expect(await evil.json()).toMatchObject({ code: 'TOOLHOST_HTTP_FORBIDDEN' });
+    const own = await post(INITIALIZE, { ...bearer(AGENT), origin: new URL(t.host.url).origin });
+    expect(own.status).toBe(200);
+    const id = own.headers.get('mcp-session-id') as string;
+    await own.body?.cancel();
+    await fetch(`${t.host.url}/mcp`, {
+      method: 'DELETE',
+      headers: { ...bearer(AGENT), 'mcp-session-id': id },
+    });
+  });
+
   it('an unknown session id, another key’s session and a closed one with 404', async () => {
     const mcp = await connect(AGENT);
     const sessionId = mcp.transport.sessionId as string;
@@ -201,5 +216,38 @@ describe('/mcp refuses', () => {
     const again = await post(INITIALIZE, bearer(RIVAL));
     expect(again.status).toBe(200);
     await again.body?.cancel();
+  });
+});
+
+describe('/mcp in protected mode (no keys)', () => {
+  function initializeWithHost(url: string, host: string): Promise<number> {
+    const body = JSON.stringify(INITIALIZE);
+    return new Promise((resolve, reject) => {
+      const req = request(
+        `${url}/mcp`,
+        {
+          method: 'POST',
+          headers: { host, 'content-type': 'application/json', ...ACCEPT },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  it('answers only requests to a loopback host name: a rebound name is refused', async () => {
+    const open = await startTestHost(() => {}, { TOOLHOST_WATCH_MANIFESTS: 'false' });
+    try {
+      const port = new URL(open.host.url).port;
+      expect(await initializeWithHost(open.host.url, `rebound.example:${port}`)).toBe(403);
+      expect(await initializeWithHost(open.host.url, `127.0.0.1:${port}`)).toBe(200);
+      expect(await initializeWithHost(open.host.url, `localhost:${port}`)).toBe(200);
+    } finally {
+      await open.stop();
+    }
   });
 });

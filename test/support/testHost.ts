@@ -70,6 +70,8 @@ export interface TestHost {
   host: Host;
   dirs: HostDirs;
   lines: LogLine[];
+  /** Resolves with the first log line (logged already or still to come) that matches. */
+  lineMatching(matches: (line: LogLine) => boolean): Promise<LogLine>;
   request(
     path: string,
     init?: RequestInit,
@@ -84,12 +86,13 @@ export async function startTestHost(
 ): Promise<TestHost> {
   const dirs = createHostDirs();
   prepare(dirs);
-  const { logger, lines } = createCapturingLogger(env['LOG_LEVEL'] ?? 'info');
+  const { logger, lines, lineMatching } = createCapturingLogger(env['LOG_LEVEL'] ?? 'info');
   const host = await startHost(testSettings(dirs, env), { logger });
   return {
     host,
     dirs,
     lines,
+    lineMatching,
     async request(path, init) {
       const response = await fetch(`${host.url}${path}`, init);
       const text = await response.text();

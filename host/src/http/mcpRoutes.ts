@@ -1,6 +1,7 @@
 import type { Router } from '@koa/router';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { ParameterizedContext } from 'koa';
+import type { Middleware, ParameterizedContext } from 'koa';
+import type { KeyRing } from '../auth/KeyRing.js';
+import { isLoopbackHost } from '../auth/protectedMode.js';
 import type { McpRequestInfo } from '../mcp/createMcpServer.js';
 import type { McpSession, McpSessions } from '../mcp/McpSessions.js';
 import type { Principal } from '../auth/Principal.js';
@@ -11,6 +12,51 @@ import { readJsonBody } from './readJsonBody.js';
 import { principalOf, requireScope } from './requireScope.js';
 
 const SESSION_HEADER = 'mcp-session-id';
+
+/** An `initialize` request by its shape; the transport checks the rest of it. */
+function isInitializeRequest(body: unknown): boolean {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    (body as { method?: unknown }).method === 'initialize' &&
+    'id' in body
+  );
+}
+
+const unbracketed = (host: string) => host.replace(/^\[|\]$/g, '').toLowerCase();
+
+function hostnameOf(origin: string): string | null {
+  try {
+    return unbracketed(new URL(origin).hostname);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * MCP's guard against DNS rebinding: a page of another origin that made its name resolve to
+ * this host must not reach /mcp. A browser's `Origin` must name the host the request went
+ * to; in protected mode (no keys: any local caller is let in) the `Host` itself must be a
+ * loopback name, so a rebound name is refused even without an `Origin`.
+ */
+function refuseRebinding(keys: KeyRing): Middleware<HttpState> {
+  return (ctx, next) => {
+    const origin = ctx.get('Origin');
+    if (origin !== '' && hostnameOf(origin) !== unbracketed(ctx.hostname)) {
+      throw new HttpProblem(
+        'TOOLHOST_HTTP_FORBIDDEN',
+        `requests from origin ${origin} are refused`,
+      );
+    }
+    if (keys.protectedMode && !isLoopbackHost(ctx.hostname)) {
+      throw new HttpProblem(
+        'TOOLHOST_HTTP_FORBIDDEN',
+        'in protected mode /mcp answers only requests to a loopback host name',
+      );
+    }
+    return next();
+  };
+}
 
 function sessionOf(
   sessions: McpSessions,
@@ -64,8 +110,9 @@ export function mcpRoutes(
   sessions: McpSessions,
   deps: Pick<HttpDeps, 'keys' | 'settings'>,
 ): void {
+  const guard = refuseRebinding(deps.keys);
   const auth = requireScope(deps.keys, ['tools']);
-  router.post('/mcp', auth, async (ctx) => {
+  router.post('/mcp', guard, auth, async (ctx) => {
     const principal = principalOf(ctx);
     const body = await readJsonBody(ctx, deps.settings.bodyLimitBytes);
     if (ctx.get(SESSION_HEADER) !== '') {
@@ -77,7 +124,7 @@ export function mcpRoutes(
         'header Mcp-Session-Id is required (a session starts with an initialize request)',
       );
     }
-    const session = sessions.open(principal);
+    const session = await sessions.open(principal);
     if (session === null) {
       throw new HttpProblem(
         'TOOLHOST_HTTP_TOO_MANY_SESSIONS',
@@ -88,11 +135,11 @@ export function mcpRoutes(
     // A refused initialize (an unsupported protocol version, a bad Accept) opened nothing.
     if (session.transport.sessionId === undefined) await sessions.end(session.id, 'refused');
   });
-  router.get('/mcp', auth, async (ctx) => {
+  router.get('/mcp', guard, auth, async (ctx) => {
     const principal = principalOf(ctx);
     await handOver(ctx, sessionOf(sessions, ctx, principal), principal);
   });
-  router.delete('/mcp', auth, async (ctx) => {
+  router.delete('/mcp', guard, auth, async (ctx) => {
     const principal = principalOf(ctx);
     await handOver(ctx, sessionOf(sessions, ctx, principal), principal);
   });

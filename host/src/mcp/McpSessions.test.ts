@@ -26,9 +26,9 @@ afterEach(() => {
 });
 
 describe('McpSessions', () => {
-  it('a session belongs to the key that opened it', () => {
+  it('a session belongs to the key that opened it', async () => {
     const table = sessions();
-    const session = table.open(alice);
+    const session = await table.open(alice);
     expect(session).not.toBeNull();
     expect(table.find(session!.id, 'alice')).toBe(session);
     expect(table.find(session!.id, 'bob')).toBeNull();
@@ -37,18 +37,18 @@ describe('McpSessions', () => {
 
   it('caps the sessions of one key, not of the others', async () => {
     const table = sessions(2);
-    const first = table.open(alice);
-    expect(table.open(alice)).not.toBeNull();
-    expect(table.open(alice)).toBeNull();
-    expect(table.open(bob)).not.toBeNull();
+    const first = await table.open(alice);
+    expect(await table.open(alice)).not.toBeNull();
+    expect(await table.open(alice)).toBeNull();
+    expect(await table.open(bob)).not.toBeNull();
     await table.end(first!.id, 'test');
-    expect(table.open(alice)).not.toBeNull();
+    expect(await table.open(alice)).not.toBeNull();
   });
 
   it('closes a session left idle; each request starts its idle time again', async () => {
     const table = sessions(2, 60_000);
-    const busy = table.open(alice)!;
-    const idle = table.open(bob)!;
+    const busy = (await table.open(alice))!;
+    const idle = (await table.open(bob))!;
     await vi.advanceTimersByTimeAsync(40_000);
     expect(table.find(busy.id, 'alice')).toBe(busy);
     await vi.advanceTimersByTimeAsync(40_000);
@@ -61,9 +61,9 @@ describe('McpSessions', () => {
 
   it('opens nothing once closed', async () => {
     const table = sessions();
-    table.open(alice);
+    await table.open(alice);
     await table.close();
     expect(table.size).toBe(0);
-    expect(table.open(alice)).toBeNull();
+    expect(await table.open(alice)).toBeNull();
   });
 });

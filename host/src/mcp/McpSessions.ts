@@ -1,9 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Logger } from 'winston';
 import type { Principal } from '../auth/Principal.js';
-import { createMcpServer, type McpServerDeps } from './createMcpServer.js';
+import type { createMcpServer, McpServerDeps } from './createMcpServer.js';
+
+// The MCP SDK (zod schemas and all) takes a while to load: only a host that gets an MCP
+// client pays for it, once.
+let sdk: Promise<{
+  createMcpServer: typeof createMcpServer;
+  StreamableHTTPServerTransport: typeof StreamableHTTPServerTransport;
+}> | null = null;
+function loadSdk(): NonNullable<typeof sdk> {
+  sdk ??= Promise.all([
+    import('./createMcpServer.js'),
+    import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+  ]).then(([server, http]) => ({
+    createMcpServer: server.createMcpServer,
+    StreamableHTTPServerTransport: http.StreamableHTTPServerTransport,
+  }));
+  return sdk;
+}
 
 export interface McpSessionSettings {
   /** A session no request touched for this long is closed; its id then answers 404. */
@@ -53,7 +70,9 @@ export class McpSessions {
    * A new session for `principal`, to handle its `initialize` request; null when the key
    * holds `perKey` sessions already (or the host is stopping).
    */
-  open(principal: Principal): McpSession | null {
+  async open(principal: Principal): Promise<McpSession | null> {
+    const { createMcpServer, StreamableHTTPServerTransport } = await loadSdk();
+    // Counted and taken in one turn: concurrent opens cannot both get the last place.
     if (this.#closed || this.#countOf(principal.name) >= this.#deps.settings.perKey) return null;
     const id = randomUUID();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => id });

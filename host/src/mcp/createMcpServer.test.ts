@@ -76,6 +76,7 @@ async function connect(principal: Principal, answer: (tool: string) => ToolResul
     principal,
   );
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  serverSide.sessionId = 'session-1';
   await server.connect(serverSide);
   const client = new Client({ name: 'test', version: '1.0.0' });
   await client.connect(clientSide);
@@ -149,6 +150,7 @@ describe('createMcpServer', () => {
     expect(span?.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
     expect(span?.attributes).toMatchObject({
       'mcp.method.name': 'tools/call',
+      'mcp.session.id': 'session-1',
       'gen_ai.tool.name': 'kb.add',
       'error.type': 'not_found',
     });

@@ -10,12 +10,14 @@ export const METADATA_KEY = 'toolhost.dev/metadata';
  * `{ errorCode, error }` as `structuredContent`.
  */
 export function toCallToolResult(result: ToolResult): CallToolResult {
-  const _meta = { [METADATA_KEY]: result.metadata };
+  // Most tools return no metadata: then there is no `_meta` for the client to parse.
+  const meta =
+    Object.keys(result.metadata).length === 0 ? {} : { _meta: { [METADATA_KEY]: result.metadata } };
   if (result.success) {
     return {
       content: [{ type: 'text', text: JSON.stringify(result.data) }],
       structuredContent: result.data,
-      _meta,
+      ...meta,
     };
   }
   const error = result.error ?? 'the tool call failed';
@@ -24,6 +26,6 @@ export function toCallToolResult(result: ToolResult): CallToolResult {
     isError: true,
     content: [{ type: 'text', text: `${errorCode}: ${error}` }],
     structuredContent: { errorCode, error },
-    _meta,
+    ...meta,
   };
 }

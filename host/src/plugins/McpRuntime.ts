@@ -247,12 +247,28 @@ export class McpRuntime implements PluginRuntime {
       await connection.close().catch(() => undefined);
       throw error;
     }
-    connection.client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+    // A flood of notifications costs one listing at a time, and one more after it.
+    let listing: Promise<void> | null = null;
+    let again = false;
+    const relist = (): void => {
       if (connection !== this.#connection) return;
-      this.#list(connection).catch((error: unknown) =>
-        this.#log('warn', 'mcp tools could not be listed again', { error: messageOf(error) }),
-      );
-    });
+      if (listing !== null) {
+        again = true;
+        return;
+      }
+      listing = this.#list(connection)
+        .catch((error: unknown) =>
+          this.#log('warn', 'mcp tools could not be listed again', { error: messageOf(error) }),
+        )
+        .finally(() => {
+          listing = null;
+          if (again) {
+            again = false;
+            relist();
+          }
+        });
+    };
+    connection.client.setNotificationHandler(ToolListChangedNotificationSchema, relist);
     void connection.ended.then((cause) => this.#lost(connection, cause));
     return connection;
   }

@@ -12,6 +12,7 @@ import type winston from 'winston';
 import { HostError } from '../errors.js';
 import type { Manifest, McpHttpServer, McpStdioServer } from '../manifests/Manifest.js';
 import { McpStdioTransport } from '../sandbox/McpStdioTransport.js';
+import { TokenBucket } from '../sandbox/TokenBucket.js';
 import type { McpConnection } from './McpRuntime.js';
 
 export interface McpConnectDeps {
@@ -99,6 +100,8 @@ function stdioConnector(
 ): () => Promise<McpConnection> {
   const command = resolveCommand(manifest.name, server.command, deps.pluginsDir, deps.env['PATH']);
   const env = childEnv(manifest, server, deps.env);
+  // A server that floods stderr does not flood the host's log.
+  const output = new TokenBucket(200, 400);
   return async () => {
     const transport = new McpStdioTransport({
       command,
@@ -106,8 +109,11 @@ function stdioConnector(
       env,
       cwd: deps.pluginsDir,
       killGraceMs: deps.killGraceMs ?? 2_000,
-      onStderr: (line) =>
-        deps.logger.info('plugin output', { plugin: manifest.name, stream: 'stderr', line }),
+      onStderr: (line) => {
+        if (output.take()) {
+          deps.logger.info('plugin output', { plugin: manifest.name, stream: 'stderr', line });
+        }
+      },
     });
     const client = newClient();
     try {

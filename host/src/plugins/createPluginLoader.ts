@@ -19,10 +19,8 @@ import { processLauncher } from '../sandbox/launchProcess.js';
 import { workerLauncher } from '../sandbox/launchWorker.js';
 import { pluginReadPaths } from '../sandbox/readPaths.js';
 import { checkDescription } from './checkDescription.js';
-import { mcpConnector } from './connectMcpServer.js';
 import { importPlugin } from './importPlugin.js';
 import { InlineRuntime } from './InlineRuntime.js';
-import { McpRuntime } from './McpRuntime.js';
 import type { LifecycleTimeouts } from './PluginRuntime.js';
 import { readPluginPackage, type PluginPackage } from './readPluginPackage.js';
 import { RemoteRuntime } from './RemoteRuntime.js';
@@ -193,6 +191,11 @@ export function createPluginLoader({
       });
     }
     const logger = container.resolve(ROOT.Logger);
+    // The MCP SDK loads only for a host that mounts an MCP server.
+    const [{ McpRuntime }, { mcpConnector }] = await Promise.all([
+      import('./McpRuntime.js'),
+      import('./connectMcpServer.js'),
+    ]);
     const runtime = new McpRuntime({
       pluginName: manifest.name,
       kind: 'url' in server ? 'http' : 'stdio',

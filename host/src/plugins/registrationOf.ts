@@ -1,6 +1,6 @@
 import type { PluginFlags } from '../config/Settings.js';
 import { applyPluginFlags } from '../manifests/applyPluginFlags.js';
-import type { Manifest } from '../manifests/Manifest.js';
+import { isMcpSource, type Manifest } from '../manifests/Manifest.js';
 import type { PluginRegistration } from './ToolRegistry.js';
 
 /**
@@ -16,7 +16,8 @@ export function registrationOf(
   return {
     enabled: effective.enabled,
     manifestFile,
-    isolation: manifest.isolation ?? 'inline',
+    // An MCP server runs outside the host, whatever the manifest says.
+    isolation: isMcpSource(manifest.source) ? 'process' : (manifest.isolation ?? 'inline'),
     note: effective.forcedBy
       ? `forced ${effective.enabled ? 'on' : 'off'} by ${effective.forcedBy}`
       : null,
