@@ -59,7 +59,7 @@ describeFleet('two host processes on one PostgreSQL and one Redis', () => {
       const base = builtinHostEnv(join(root, name));
       // echo ships disabled here, so enabling it is a change the fleet must carry.
       writeFileSync(
-        join(base.TOOLHOST_MANIFESTS_DIR, 'echo.json'),
+        join(base['TOOLHOST_MANIFESTS_DIR'] ?? '', 'echo.json'),
         JSON.stringify({ name: 'echo', enabled: false, source: { path: 'echo' } }),
       );
       return {
