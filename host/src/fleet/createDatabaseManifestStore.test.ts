@@ -60,6 +60,20 @@ function storeContract(open: () => Promise<Opened>): void {
     expect((await store.read('echo'))?.hash).toBe(before?.hash);
   });
 
+  it('refuses names that are no plugin name, so a URL or argument never names a path', async () => {
+    const { store } = opened;
+    for (const name of ['../echo', '../../etc/passwd', 'a/b', 'Echo', '']) {
+      for (const operation of [
+        () => store.read(name),
+        () => store.setEnabled(name, true),
+        () => store.remove(name),
+      ]) {
+        const error = await operation().catch((reason: unknown) => reason);
+        expect(isHostError(error) && error.code, name).toBe('TOOLHOST_ERR_PLUGIN_UNKNOWN');
+      }
+    }
+  });
+
   it('tells a watcher of a change made through another store', async () => {
     let calls = 0;
     let wake = () => {};

@@ -3,7 +3,7 @@ import type { Database } from '../db/Database.js';
 import { createSqlRunner } from '../db/createSqlRunner.js';
 import { withDatabase } from '../db/withDatabase.js';
 import { HostError } from '../errors.js';
-import type { ManifestStore } from '../manifests/ManifestStore.js';
+import { assertPluginName, type ManifestStore } from '../manifests/ManifestStore.js';
 import { manifestEntryOf, readManifests, type ManifestEntry } from '../manifests/readManifests.js';
 import { parseManifest } from '../manifests/validateManifest.js';
 import { listenForNotifications } from './listenForNotifications.js';
@@ -50,6 +50,7 @@ export function createDatabaseManifestStore(options: DatabaseManifestStoreOption
     guarded(() => sql.all(UPSERT, [name, text])).then(() => undefined);
 
   const read = async (name: string): Promise<ManifestEntry | null> => {
+    assertPluginName(name);
     const rows = await guarded(() => sql.all<Row>(`${SELECT} where "name" = ?`, [name]));
     return rows[0] ? entryOf(rows[0]) : null;
   };
@@ -65,6 +66,7 @@ export function createDatabaseManifestStore(options: DatabaseManifestStoreOption
       await writeText(manifest.name, JSON.stringify(manifest));
     },
     async setEnabled(name, enabled) {
+      assertPluginName(name);
       const rows = await guarded(() => sql.all<Row>(`${SELECT} where "name" = ?`, [name]));
       const original = rows[0]?.text;
       if (original === undefined) {
@@ -83,6 +85,7 @@ export function createDatabaseManifestStore(options: DatabaseManifestStoreOption
       return () => writeText(name, original);
     },
     async remove(name) {
+      assertPluginName(name);
       await guarded(() => sql.all(DELETE, [name]));
     },
     watch: (onChange, onError) =>
