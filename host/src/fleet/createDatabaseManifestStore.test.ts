@@ -177,6 +177,19 @@ describeWithPostgres('the database manifest store', () => {
       await opened.store.write({ ...echo, name: 'kept' });
       expect(await seedManifests(opened.database, dir, logger)).toEqual([]);
       expect((await opened.store.list()).map((entry) => entry.name)).toEqual(['kept']);
+
+      // Emptied (a reverted and reapplied migration): seeded again when a host reads it, rather
+      // than an empty desired state stopping every plugin of every host.
+      const seeding = createDatabaseManifestStore({
+        database: opened.database,
+        url: opened.scratch.url,
+        logger,
+        seedFrom: dir,
+      });
+      await opened.database.orm.em.getConnection().execute('delete from "plugin_manifest"');
+      expect((await seeding.list()).map((entry) => [entry.name, entry.manifest?.enabled])).toEqual([
+        ['echo', false],
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await opened.close();

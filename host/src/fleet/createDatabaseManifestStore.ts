@@ -16,6 +16,12 @@ export interface DatabaseManifestStoreOptions {
   /** The PostgreSQL URL the notification connection opens. */
   url: string;
   logger: Logger;
+  /**
+   * The manifests dir an empty table is seeded from whenever it is read (after a migration was
+   * reverted and applied again, say): an empty desired state would stop every plugin of every
+   * running host.
+   */
+  seedFrom?: string;
 }
 
 interface Row {
@@ -58,8 +64,15 @@ export function createDatabaseManifestStore(options: DatabaseManifestStoreOption
   return {
     kind: 'database',
     locationOf,
-    list: async () =>
-      (await guarded(() => sql.all<Row>(`${SELECT} order by "name"`, []))).map(entryOf),
+    async list() {
+      const all = () => guarded(() => sql.all<Row>(`${SELECT} order by "name"`, []));
+      let rows = await all();
+      if (rows.length === 0 && options.seedFrom !== undefined) {
+        await seedManifests(database, options.seedFrom, logger);
+        rows = await all();
+      }
+      return rows.map(entryOf);
+    },
     read,
     async write(manifest) {
       parseManifest(manifest, locationOf(manifest.name));
@@ -117,7 +130,15 @@ export async function seedManifests(
       const [count] = await em.execute<{ n: string | number }[]>(
         'select count(*) as "n" from "plugin_manifest"',
       );
-      if (Number(count?.n ?? 0) > 0) return [];
+      if (Number(count?.n ?? 0) > 0) {
+        if (entries.length > 0) {
+          logger.info("manifest files not read: plugin_manifest holds the fleet's manifests", {
+            dir: manifestsDir,
+            files: entries.length,
+          });
+        }
+        return [];
+      }
       const seeded: string[] = [];
       for (const entry of entries) {
         if (entry.manifest === null) {
