@@ -185,7 +185,12 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
     });
     const fleetMode = settings.fleet.manifestStore === 'database';
     const manifests = fleetMode
-      ? createDatabaseManifestStore({ database, url: settings.databaseUrl, logger })
+      ? createDatabaseManifestStore({
+          database,
+          url: settings.databaseUrl,
+          logger,
+          seedFrom: settings.manifestsDir,
+        })
       : createFileManifestStore(settings.manifestsDir);
     if (fleetMode && settings.registryMode === 'registry') {
       await step(seedManifests(database, settings.manifestsDir, logger));

@@ -49,9 +49,9 @@ export class FleetReporter {
     return this.#options.now?.() ?? new Date();
   }
 
-  /** Reports once, then after every change and on every tick. */
+  /** Reports once, then after every change and on every tick; a failed report is logged, never fatal. */
   async start(): Promise<void> {
-    await this.report();
+    await this.#reportLogged();
     this.#unsubscribe = this.#options.onChange(() => {
       clearTimeout(this.#debounce);
       this.#debounce = setTimeout(() => void this.#reportLogged(), 20);

@@ -60,6 +60,20 @@ function storeContract(open: () => Promise<Opened>): void {
     expect((await store.read('echo'))?.hash).toBe(before?.hash);
   });
 
+  it('refuses names that are no plugin name, so a URL or argument never names a path', async () => {
+    const { store } = opened;
+    for (const name of ['../echo', '../../etc/passwd', 'a/b', 'Echo', '']) {
+      for (const operation of [
+        () => store.read(name),
+        () => store.setEnabled(name, true),
+        () => store.remove(name),
+      ]) {
+        const error = await operation().catch((reason: unknown) => reason);
+        expect(isHostError(error) && error.code, name).toBe('TOOLHOST_ERR_PLUGIN_UNKNOWN');
+      }
+    }
+  });
+
   it('tells a watcher of a change made through another store', async () => {
     let calls = 0;
     let wake = () => {};
@@ -163,6 +177,19 @@ describeWithPostgres('the database manifest store', () => {
       await opened.store.write({ ...echo, name: 'kept' });
       expect(await seedManifests(opened.database, dir, logger)).toEqual([]);
       expect((await opened.store.list()).map((entry) => entry.name)).toEqual(['kept']);
+
+      // Emptied (a reverted and reapplied migration): seeded again when a host reads it, rather
+      // than an empty desired state stopping every plugin of every host.
+      const seeding = createDatabaseManifestStore({
+        database: opened.database,
+        url: opened.scratch.url,
+        logger,
+        seedFrom: dir,
+      });
+      await opened.database.orm.em.getConnection().execute('delete from "plugin_manifest"');
+      expect((await seeding.list()).map((entry) => [entry.name, entry.manifest?.enabled])).toEqual([
+        ['echo', false],
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await opened.close();

@@ -3,7 +3,7 @@ import type { Database } from '../db/Database.js';
 import { createSqlRunner } from '../db/createSqlRunner.js';
 import { withDatabase } from '../db/withDatabase.js';
 import { HostError } from '../errors.js';
-import type { ManifestStore } from '../manifests/ManifestStore.js';
+import { assertPluginName, type ManifestStore } from '../manifests/ManifestStore.js';
 import { manifestEntryOf, readManifests, type ManifestEntry } from '../manifests/readManifests.js';
 import { parseManifest } from '../manifests/validateManifest.js';
 import { listenForNotifications } from './listenForNotifications.js';
@@ -16,6 +16,12 @@ export interface DatabaseManifestStoreOptions {
   /** The PostgreSQL URL the notification connection opens. */
   url: string;
   logger: Logger;
+  /**
+   * The manifests dir an empty table is seeded from whenever it is read (after a migration was
+   * reverted and applied again, say): an empty desired state would stop every plugin of every
+   * running host.
+   */
+  seedFrom?: string;
 }
 
 interface Row {
@@ -50,6 +56,7 @@ export function createDatabaseManifestStore(options: DatabaseManifestStoreOption
     guarded(() => sql.all(UPSERT, [name, text])).then(() => undefined);
 
   const read = async (name: string): Promise<ManifestEntry | null> => {
+    assertPluginName(name);
     const rows = await guarded(() => sql.all<Row>(`${SELECT} where "name" = ?`, [name]));
     return rows[0] ? entryOf(rows[0]) : null;
   };
@@ -57,8 +64,15 @@ export function createDatabaseManifestStore(options: DatabaseManifestStoreOption
   return {
     kind: 'database',
     locationOf,
-    list: async () =>
-      (await guarded(() => sql.all<Row>(`${SELECT} order by "name"`, []))).map(entryOf),
+    async list() {
+      const all = () => guarded(() => sql.all<Row>(`${SELECT} order by "name"`, []));
+      let rows = await all();
+      if (rows.length === 0 && options.seedFrom !== undefined) {
+        await seedManifests(database, options.seedFrom, logger);
+        rows = await all();
+      }
+      return rows.map(entryOf);
+    },
     read,
     readText: async (name) =>
       (await guarded(() => sql.all<Row>(`${SELECT} where "name" = ?`, [name])))[0]?.text ?? null,
@@ -67,6 +81,7 @@ export function createDatabaseManifestStore(options: DatabaseManifestStoreOption
       await writeText(manifest.name, JSON.stringify(manifest));
     },
     async setEnabled(name, enabled) {
+      assertPluginName(name);
       const rows = await guarded(() => sql.all<Row>(`${SELECT} where "name" = ?`, [name]));
       const original = rows[0]?.text;
       if (original === undefined) {
@@ -85,6 +100,7 @@ export function createDatabaseManifestStore(options: DatabaseManifestStoreOption
       return () => writeText(name, original);
     },
     async remove(name) {
+      assertPluginName(name);
       await guarded(() => sql.all(DELETE, [name]));
     },
     watch: (onChange, onError) =>
@@ -116,7 +132,15 @@ export async function seedManifests(
       const [count] = await em.execute<{ n: string | number }[]>(
         'select count(*) as "n" from "plugin_manifest"',
       );
-      if (Number(count?.n ?? 0) > 0) return [];
+      if (Number(count?.n ?? 0) > 0) {
+        if (entries.length > 0) {
+          logger.info("manifest files not read: plugin_manifest holds the fleet's manifests", {
+            dir: manifestsDir,
+            files: entries.length,
+          });
+        }
+        return [];
+      }
       const seeded: string[] = [];
       for (const entry of entries) {
         if (entry.manifest === null) {

@@ -1,3 +1,4 @@
+import { HostError } from '../errors.js';
 import type { Manifest } from './Manifest.js';
 import type { ManifestEntry } from './readManifests.js';
 
@@ -34,4 +35,15 @@ export interface ManifestStore {
    * as well: a watch can miss events.
    */
   watch(onChange: () => void, onError: (error: Error) => void): Promise<() => Promise<void>>;
+}
+
+const PLUGIN_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
+
+/**
+ * A name a manifest may have (the schema's `name` pattern). Stores check every name they are
+ * given with it, so `../x` or `a/b` from a URL or the command line never names a path.
+ * @throws HostError `TOOLHOST_ERR_PLUGIN_UNKNOWN`: no manifest can have that name.
+ */
+export function assertPluginName(name: string): void {
+  if (!PLUGIN_NAME.test(name)) throw new HostError('TOOLHOST_ERR_PLUGIN_UNKNOWN', { plugin: name });
 }
