@@ -32,9 +32,14 @@ export interface SearchBackend {
 }
 
 /**
- * The last term, when it has 3 characters or more, matches as a prefix too (`passw` finds
- * `password`, as a customer still typing means); the others as whole words, stemmed.
+ * A query of one word of 3 characters or more matches it as a prefix too (`passw` finds
+ * `password`, as a customer still typing means); in a longer query every word matches whole
+ * (stemmed): a prefix of a common word expands to thousands of documents to rank.
  */
+export function isPrefixTerm(terms: readonly string[], index: number): boolean {
+  return terms.length === 1 && index === 0 && (terms[0]?.length ?? 0) >= 3;
+}
+
 /**
  * A boolean expression over the terms, true for a document holding at least `atLeast` of
  * them: `a AND b AND c`, `(a AND b) OR (a AND c) OR (b AND c)`, `a OR b OR c`.
@@ -55,8 +60,4 @@ export function termExpression(
     }
   }
   return pairs.join(operators.or);
-}
-
-export function isPrefixTerm(terms: readonly string[], index: number): boolean {
-  return index === terms.length - 1 && (terms[index]?.length ?? 0) >= 3;
 }

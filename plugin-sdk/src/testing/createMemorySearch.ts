@@ -22,7 +22,7 @@ const TITLE_WEIGHT = 2;
 const wordsOf = (text: string): string[] =>
   [...text.toLowerCase().matchAll(WORD)].map(([word]) => termStem(word));
 
-/** Whether an indexed word answers a query term: the last term of 3 letters or more as a prefix too. */
+/** Whether an indexed word answers a query term: a lone term of 3 letters or more as a prefix too. */
 const answers = (stem: string, prefix: boolean) =>
   prefix ? (word: string) => word.startsWith(stem) : (word: string) => word === stem;
 
@@ -63,7 +63,7 @@ export function createMemorySearch(): SearchCapability {
       const averageLength = all.reduce((sum, d) => sum + d.words.length, 0) / all.length || 1;
       const scored: { entry: Indexed; score: number; matched: number }[] = [];
       const matchers = terms.map((term, i) =>
-        answers(termStem(term), i === terms.length - 1 && term.length >= 3),
+        answers(termStem(term), terms.length === 1 && term.length >= 3),
       );
       const frequency = matchers.map((matches) => all.filter((d) => d.words.some(matches)).length);
       for (const entry of all) {
