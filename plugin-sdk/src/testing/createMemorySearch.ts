@@ -62,7 +62,7 @@ export function createMemorySearch(): SearchCapability {
       const all = [...documents.values()];
       const averageLength = all.reduce((sum, d) => sum + d.words.length, 0) / all.length || 1;
       const scored: { entry: Indexed; score: number; matched: number }[] = [];
-      const matchers = terms.map((term, i) =>
+      const matchers = terms.map((term) =>
         answers(termStem(term), terms.length === 1 && term.length >= 3),
       );
       const frequency = matchers.map((matches) => all.filter((d) => d.words.some(matches)).length);
