@@ -7,6 +7,7 @@ import { CLI, runCli } from '../support/hostProcess.js';
 // The same migration on both databases, in-process: host/src/db/migrations/*.test.ts.
 const PLUGIN_DOCUMENT = 'Migration20261124000000_plugin_document';
 const MESSAGE_AUDIT = 'Migration20261125000000_message_audit';
+const PLUGIN_SEARCH = 'Migration20261202000100_plugin_search';
 
 let root: string;
 beforeEach(() => {
@@ -25,12 +26,17 @@ describe('toolhost migrate', () => {
     expect(await cli('--status')).toEqual([
       `pending   ${PLUGIN_DOCUMENT}`,
       `pending   ${MESSAGE_AUDIT}`,
+      `pending   ${PLUGIN_SEARCH}`,
     ]);
-    expect(await cli()).toEqual([`applied   ${PLUGIN_DOCUMENT}, ${MESSAGE_AUDIT}`]);
+    expect(await cli()).toEqual([
+      `applied   ${PLUGIN_DOCUMENT}, ${MESSAGE_AUDIT}, ${PLUGIN_SEARCH}`,
+    ]);
+    expect(await cli('--down')).toEqual([`reverted  ${PLUGIN_SEARCH}`]);
     expect(await cli('--down')).toEqual([`reverted  ${MESSAGE_AUDIT}`]);
     expect(await cli('--status')).toEqual([
       `executed  ${PLUGIN_DOCUMENT}`,
       `pending   ${MESSAGE_AUDIT}`,
+      `pending   ${PLUGIN_SEARCH}`,
     ]);
   });
 });

@@ -152,7 +152,7 @@ describe('toolhost migrate', () => {
     );
 
     const reverted = await runCli(['migrate', '--down'], env);
-    expect(reverted.stdout).toMatch(/^reverted {2}Migration\d+_message_audit/m);
+    expect(reverted.stdout).toMatch(/^reverted {2}Migration\d+_plugin_search/m);
   });
 });
 

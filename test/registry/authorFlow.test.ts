@@ -76,7 +76,7 @@ describe('publish and install a plugin, as an author and an operator would', () 
       devDependencies: Record<string, string>;
     };
     expect(pkg.private).toBeUndefined();
-    expect(pkg.toolhost).toEqual({ sdk: '^1.0.0', name: 'billing' });
+    expect(pkg.toolhost).toEqual({ sdk: '^1.1.0', name: 'billing' });
     expect(pkg.publishConfig).toEqual({ registry: registry.url });
     expect(readFileSync(join(pluginDir, '.npmrc'), 'utf8')).toBe(
       `@toolhost:registry=${registry.url}\n`,
