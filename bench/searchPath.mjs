@@ -309,10 +309,10 @@ async function withPostgresDatabase(fn) {
   const name = `th_bench_search_${run}_${(databaseCount += 1)}`;
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   await admin.connect();
-  await admin.query(`create database ${name}`);
   const url = new URL(POSTGRES_URL);
   url.pathname = `/${name}`;
   try {
+    await admin.query(`create database ${name}`);
     return await fn(url.href);
   } finally {
     await admin.query(`drop database if exists ${name} with (force)`);
