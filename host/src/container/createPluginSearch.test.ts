@@ -106,6 +106,16 @@ function searchContract(setup: () => Promise<{ make: Maker; reset: () => Promise
     expect((await ids(search, 'alpha beta', { limit: 2 })).sort()).toEqual(['both', 'one']);
   });
 
+  it('answers documents holding two of three words before those holding one', async () => {
+    const search = make('kb');
+    await search.index([
+      { id: 'two', body: 'alpha beta and a few more words of padding' },
+      { id: 'one', title: 'Alpha alpha', body: 'alpha alpha alpha alpha' },
+    ]);
+    expect(await ids(search, 'alpha beta gamma', { limit: 1 })).toEqual(['two']);
+    expect((await ids(search, 'alpha beta gamma', { limit: 2 })).sort()).toEqual(['one', 'two']);
+  });
+
   it('matches plurals and partial words', async () => {
     const search = make('kb');
     await search.index(ARTICLES);

@@ -13,9 +13,15 @@ import type { SqlOrm } from '../db/Database.js';
 import { withDatabase } from '../db/withDatabase.js';
 import { createPostgresSearchBackend } from './createPostgresSearchBackend.js';
 import { createSqliteSearchBackend } from './createSqliteSearchBackend.js';
-import type { SearchBackend } from './SearchBackend.js';
+import type { SearchBackend, SearchRow } from './SearchBackend.js';
 
 const backends = new WeakMap<SqlOrm, SearchBackend>();
+
+/** How many of the terms a document must hold, tried in turn: all, two (of 3 to 6), one. */
+function matchSteps(terms: number): number[] {
+  if (terms === 1) return [1];
+  return terms >= 3 && terms <= 6 ? [terms, 2, 1] : [terms, 1];
+}
 
 /** One backend per database, so every plugin shares its prepared statements. */
 function backendOf(orm: SqlOrm): SearchBackend {
@@ -60,11 +66,18 @@ export function createPluginSearch(orm: SqlOrm, pluginName: string): SearchCapab
       const terms = searchTerms(checkSearchText(text));
       const { limit, tags } = checkSearchOptions(options);
       if (terms.length === 0) return [];
-      // Documents holding every word first: when there are enough of them, ranking only those
-      // spares scoring the many that hold one common word.
+      // Documents holding every word first, then those holding two, then any: when there
+      // are `limit` of them, ranking only those spares scoring the many that hold one
+      // common word (the cost of a search grows with the documents it ranks). On SQLite, bm25()
+      // of the two-word step counts a word once for each other word a document holds with it:
+      // a document holding more of the words ranks higher.
       const rows = await withDatabase(orm, async () => {
-        const every = terms.length > 1 ? await backend.query(plugin, terms, true, limit, tags) : [];
-        return every.length === limit ? every : backend.query(plugin, terms, false, limit, tags);
+        let found: SearchRow[] = [];
+        for (const atLeast of matchSteps(terms.length)) {
+          found = await backend.query(plugin, terms, atLeast, limit, tags);
+          if (found.length === limit) break;
+        }
+        return found;
       });
       return rows.map((row): SearchHit => ({
         id: row.id,

@@ -1,5 +1,5 @@
 import type { SqlOrm } from '../db/Database.js';
-import { isPrefixTerm, type SearchBackend } from './SearchBackend.js';
+import { termExpression, type SearchBackend } from './SearchBackend.js';
 
 const UPSERT =
   'insert into "plugin_search_document" ("plugin", "id", "title", "body", "tags") ' +
@@ -12,17 +12,17 @@ const COUNT = 'select "documents" as n from "plugin_search_count" where "plugin"
 
 // Normalization 1 divides the rank by 1 + log(document length), as BM25 favours short matches.
 const queryText = (tagged: boolean) =>
-  'select "id", "title", "body", "tags", ts_rank_cd("tsv", q, 1) as score ' +
-  `from "plugin_search_document", to_tsquery('english', ?) q ` +
+  'select "id", "title", "body", "tags", ts_rank_cd("tsv", ranked, 1) as score ' +
+  `from "plugin_search_document", to_tsquery('english', ?) ranked, to_tsquery('english', ?) q ` +
   'where "plugin" = ? and "tsv" @@ q ' +
   (tagged ? 'and "tags" @> ?::jsonb ' : '') +
   'order by score desc, "id" collate "C" limit ?';
 
 /** Quoted lexemes joined by `|`: a term is letters and digits, so nothing in it is syntax. */
-function tsquery(terms: readonly string[], every: boolean): string {
-  return terms
-    .map((term, i) => (isPrefixTerm(terms, i) ? `'${term}':*` : `'${term}'`))
-    .join(every ? ' & ' : ' | ');
+function tsquery(terms: readonly string[], atLeast: number): string {
+  return termExpression(terms, atLeast, { and: ' & ', or: ' | ' }, (term, prefix) =>
+    prefix ? `'${term}':*` : `'${term}'`,
+  );
 }
 
 /** The `search` tables on PostgreSQL (tsvector, GIN, ts_rank_cd), through the ORM's connection. */
@@ -47,8 +47,8 @@ export function createPostgresSearchBackend(orm: SqlOrm): SearchBackend {
       return result.affectedRows;
     },
 
-    async query(plugin, terms, every, limit, tags) {
-      const params: unknown[] = [tsquery(terms, every), plugin];
+    async query(plugin, terms, atLeast, limit, tags) {
+      const params: unknown[] = [tsquery(terms, 1), tsquery(terms, atLeast), plugin];
       if (tags.length > 0) params.push(JSON.stringify(tags));
       params.push(limit);
       const rows = await execute<

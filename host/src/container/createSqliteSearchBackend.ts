@@ -1,5 +1,5 @@
 import type { SqlOrm } from '../db/Database.js';
-import { isPrefixTerm, type SearchBackend, type SearchRow } from './SearchBackend.js';
+import { termExpression, type SearchBackend, type SearchRow } from './SearchBackend.js';
 
 interface Statement {
   all(...params: unknown[]): unknown[];
@@ -39,10 +39,10 @@ const queryText = (tagged: boolean) =>
   'join "plugin_search_document" d on d."rowid" = top.r order by top.rank, top.r';
 
 /** Quoted FTS5 strings: a term is letters and digits, so nothing in it is query syntax. */
-function matchExpression(terms: readonly string[], every: boolean): string {
-  return terms
-    .map((term, i) => (isPrefixTerm(terms, i) ? `"${term}"*` : `"${term}"`))
-    .join(every ? ' AND ' : ' OR ');
+function matchExpression(terms: readonly string[], atLeast: number): string {
+  return termExpression(terms, atLeast, { and: ' AND ', or: ' OR ' }, (term, prefix) =>
+    prefix ? `"${term}"*` : `"${term}"`,
+  );
 }
 
 /** The `search` tables on SQLite (FTS5), through better-sqlite3 with prepared statements. */
@@ -74,10 +74,10 @@ export function createSqliteSearchBackend(orm: SqlOrm): SearchBackend {
       return statement(sqlite, REMOVE).run(plugin, JSON.stringify(ids)).changes;
     },
 
-    async query(plugin, terms, every, limit, tags) {
+    async query(plugin, terms, atLeast, limit, tags) {
       const sqlite = await db();
       const tagged = tags.length > 0;
-      const params: unknown[] = [matchExpression(terms, every), plugin];
+      const params: unknown[] = [matchExpression(terms, atLeast), plugin];
       if (tagged) params.push(JSON.stringify(tags));
       params.push(limit);
       const rows = statement(sqlite, queryText(tagged)).all(...params) as (Omit<

@@ -22,7 +22,7 @@ const TITLE_WEIGHT = 2;
 const wordsOf = (text: string): string[] =>
   [...text.toLowerCase().matchAll(WORD)].map(([word]) => termStem(word));
 
-/** Whether an indexed word answers a query term: the last term of 3 letters or more as a prefix too. */
+/** Whether an indexed word answers a query term: a lone term of 3 letters or more as a prefix too. */
 const answers = (stem: string, prefix: boolean) =>
   prefix ? (word: string) => word.startsWith(stem) : (word: string) => word === stem;
 
@@ -61,33 +61,35 @@ export function createMemorySearch(): SearchCapability {
       if (terms.length === 0 || documents.size === 0) return [];
       const all = [...documents.values()];
       const averageLength = all.reduce((sum, d) => sum + d.words.length, 0) / all.length || 1;
-      const scored: { entry: Indexed; score: number; every: boolean }[] = [];
-      const matchers = terms.map((term, i) =>
-        answers(termStem(term), i === terms.length - 1 && term.length >= 3),
+      const scored: { entry: Indexed; score: number; matched: number }[] = [];
+      const matchers = terms.map((term) =>
+        answers(termStem(term), terms.length === 1 && term.length >= 3),
       );
       const frequency = matchers.map((matches) => all.filter((d) => d.words.some(matches)).length);
       for (const entry of all) {
         if (!tags.every((tag) => entry.document.tags.includes(tag))) continue;
         let score = 0;
-        let every = true;
+        let matched = 0;
         matchers.forEach((matches, i) => {
           const df = frequency[i] ?? 0;
           let tf = 0;
           for (const word of entry.words) if (matches(word)) tf += 1;
           for (const word of entry.titleWords) if (matches(word)) tf += TITLE_WEIGHT - 1;
-          if (tf === 0) {
-            every = false;
-            return;
-          }
+          if (tf === 0) return;
+          matched += 1;
           const idf = Math.log(1 + (all.length - df + 0.5) / (df + 0.5));
           const norm = 1 - B + (B * entry.words.length) / averageLength;
           score += (idf * tf * (K1 + 1)) / (tf + K1 * norm);
         });
-        if (score > 0) scored.push({ entry, score, every });
+        if (score > 0) scored.push({ entry, score, matched });
       }
-      // As the host does: documents holding every word, when there are `limit` of them.
-      const complete = scored.filter((candidate) => candidate.every);
-      const ranked = complete.length >= limit ? complete : scored;
+      // As the host does: documents holding every word when there are `limit` of them, else
+      // those holding two (for 3 to 6 words), else any.
+      const steps = terms.length >= 3 && terms.length <= 6 ? [terms.length, 2] : [terms.length];
+      const ranked =
+        steps
+          .map((atLeast) => scored.filter((candidate) => candidate.matched >= atLeast))
+          .find((candidates) => candidates.length >= limit) ?? scored;
       ranked.sort(
         (a, b) => b.score - a.score || (a.entry.document.id < b.entry.document.id ? -1 : 1),
       );
