@@ -97,6 +97,80 @@ if (sm) {
     '—',
   ]);
 }
+const p2 = latest.sandboxPath?.targets;
+if (p2) {
+  for (const [name, t] of Object.entries(p2)) {
+    const runtime = name.replace('P2_', '');
+    rows.push([
+      `P2 \`${runtime}\` call, sequential latency`,
+      'MCP SDK stdio call',
+      spread(t.latency_ratio),
+      t.latency_ratio.target,
+      yes(t.latency_ratio.pass),
+    ]);
+    rows.push([
+      `P2 \`${runtime}\` calls/s with 16 in flight`,
+      'MCP SDK stdio, 16 in flight',
+      spread(t.throughput_ratio),
+      t.throughput_ratio.target,
+      yes(t.throughput_ratio.pass),
+    ]);
+  }
+}
+const p5 = latest.pluginDrop;
+if (p5?.targets) {
+  rows.push([
+    'P5 plugin folder dropped, then its manifest written → served',
+    '—',
+    `median ${p5.median_ms} ms, max ${p5.max_ms} ms`,
+    `max <= ${p5.targets.P5.target_ms} ms`,
+    yes(p5.targets.P5.pass),
+  ]);
+}
+const p5b = latest.pluginInstall;
+if (p5b?.targets) {
+  rows.push([
+    `P5b \`plugins install --enable\` from a local registry → served (${p5b.runtime})`,
+    `admin API install: median ${p5b.admin_api.median_ms} ms`,
+    `CLI median ${p5b.cli.median_ms} ms, max ${p5b.cli.max_ms} ms`,
+    `max <= ${p5b.targets.P5b.target_ms} ms`,
+    yes(p5b.targets.P5b.pass),
+  ]);
+}
+const p6 = latest.searchPath?.targets;
+if (p6) {
+  for (const [name, t] of Object.entries(p6)) {
+    const db = name === 'P6' ? 'SQLite' : 'PostgreSQL';
+    rows.push([
+      `P6 \`rag.search\` p50 with 50,000 articles (${db}; RSS ${t.rss_mb_at_50k} MB)`,
+      '—',
+      `${t.search_p50_ms_at_50k} ms`,
+      `<= ${t.target_search_p50_ms} ms`,
+      yes(t.search_p50_ms_at_50k <= t.target_search_p50_ms),
+    ]);
+    rows.push([
+      `P6 messages/s with 50,000 articles (${db})`,
+      'the same with the 12 sample articles',
+      t.messages_ratio_50k_to_sample,
+      `>= ${t.target_ratio}`,
+      yes(t.messages_ratio_50k_to_sample >= t.target_ratio),
+    ]);
+  }
+}
+const p7 = latest.mcpPath?.targets?.P7_mcp_latency;
+if (p7) {
+  rows.push([
+    'P7 a no-op tool through the host’s `/mcp` (SDK client), sequential latency',
+    'a plain MCP SDK Streamable HTTP server',
+    spread(p7.latency_ratio),
+    p7.latency_ratio.target,
+    yes(p7.latency_ratio.pass),
+  ]);
+}
+for (const name of Object.keys(latest)) {
+  if (latest[name]?.error)
+    rows.push([`${name}: the benchmark failed (${latest[name].error})`, '—', '—', '—', '**no**']);
+}
 console.log('| scenario | peer | ratio (median, min–max) | target | met? |');
 console.log('|---|---|---|---|---|');
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);

@@ -205,7 +205,8 @@ describe('publish and install a plugin, as an author and an operator would', () 
     expect(list.stdout).toMatch(
       /^billing +enabled +@acme\/plugin-billing@0\.1\.0 +sha512-\S+… +verified$/m,
     );
-  });
+    // Scaffold, npm install, build, test, publish and install: a minute or more on a loaded machine.
+  }, 180_000);
 
   it('keeps the scaffold on the versions the repository builds and tests with', () => {
     const rootPkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
