@@ -54,6 +54,9 @@ describe('docker-compose.yml', () => {
       expect(host.volumes?.[0], name).toMatch(/^host-[ab]-data:\/var\/lib\/toolhost$/);
     }
     expect(new Set(hosts.map(([, h]) => h.volumes?.[0])).size).toBe(2);
+    // Each replica reports under its own stable name in the fleet's drift.
+    expect(new Set(hosts.map(([, h]) => h.environment?.['TOOLHOST_HOST_ID'])).size).toBe(2);
+    expect(hosts.every(([, h]) => h.environment?.['DATABASE_URL'])).toBe(true);
   });
 
   it("sets on the hosts only variables the host's settings schema knows, with values it accepts", () => {
