@@ -15,6 +15,7 @@ import { HttpMetrics } from './HttpMetrics.js';
 import type { HttpState } from './HttpState.js';
 import { mcpRoutes } from './mcpRoutes.js';
 import { metricsRoutes } from './metricsRoutes.js';
+import { refuseForeignHost } from './refuseForeignHost.js';
 import { requestId } from './requestId.js';
 import { requireScope } from './requireScope.js';
 import { sessionRoutes } from './sessionRoutes.js';
@@ -70,6 +71,7 @@ export function createApp(deps: HttpDeps): Koa<HttpState> {
   if (settings.acceptTraceContext) app.use(continueTrace());
   app.use(accessLog(deps.logger, metrics));
   app.use(handleErrors(deps.logger));
+  if (keys.protectedMode) app.use(refuseForeignHost());
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
