@@ -45,25 +45,6 @@ function maskPassword(url) {
   return parsed.href;
 }
 
-async function createStackDatabase(adminUrl, openDatabase) {
-  const admin = await openDatabase(adminUrl, { migrate: false });
-  const connection = admin.orm.em.getConnection();
-  const name = `toolhost_stack_${randomBytes(5).toString('hex')}`;
-  await connection.execute(`create database "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.href,
-    async drop() {
-      try {
-        await connection.execute(`drop database if exists "${name}" with (force)`);
-      } finally {
-        await admin.close();
-      }
-    },
-  };
-}
-
 async function startS3(directory, port) {
   const S3rver = require('s3rver');
   const server = new S3rver({ address: '127.0.0.1', port, silent: true, directory });
@@ -141,13 +122,13 @@ export async function startStack(options = {}) {
     rmSync(root, { recursive: true, force: true });
   };
   try {
-    const { openDatabase } = await importBuilt('host/dist/db/openDatabase.js');
+    const { createPostgresDatabase } = await importBuilt('host/dist/db/createPostgresDatabase.js');
     const { startOtlpReceiver } = await importBuilt('host/dist/telemetry/startOtlpReceiver.js');
     const { startRegistry } = await importBuilt('registry/dist/index.js');
 
-    const database = await createStackDatabase(
+    const database = await createPostgresDatabase(
       options.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/test',
-      openDatabase,
+      { prefix: 'toolhost_stack_' },
     );
     stops.push(() => database.drop());
     const redisUrl = options.redisUrl ?? 'redis://127.0.0.1:6379';

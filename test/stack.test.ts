@@ -69,7 +69,7 @@ describeWithPostgres('npm run stack', () => {
       for (const part of ['host A', 'host B', 'PostgreSQL', 'Redis', 'registry', 'OTLP', 'S3']) {
         expect(output).toMatch(new RegExp(`^  ${part} +\\S+`, 'm'));
       }
-      expect(info.postgres).toMatch(/\/toolhost_stack_[0-9a-f]{10}$/);
+      expect(info.postgres).toMatch(/\/toolhost_stack_[0-9a-f]{12}$/);
     });
 
     it('carries one message end to end: A answers, B sees the session, PostgreSQL the row, S3 the payload, the receiver the spans', async () => {

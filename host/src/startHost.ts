@@ -327,11 +327,7 @@ export async function startHost(settings: Settings, options: StartHostOptions = 
               name,
               registry.knows(name) ? registry.status(name).manifestFile : null,
               settings,
-              async () => {
-                const text = await manifests.readText(name);
-                if (text === null) throw Object.assign(new Error('gone'), { code: 'ENOENT' });
-                return text;
-              },
+              (plugin) => manifests.readText(plugin),
             ),
         },
         sessions: { read: (sessionId) => sessions.get(sessionId) },

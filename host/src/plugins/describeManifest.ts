@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { readInstallRecord } from '../distribution/InstallRecord.js';
 import { installLayout, recordFileOf } from '../distribution/installedPaths.js';
 import type { ManifestPermissions } from '../manifests/Manifest.js';
@@ -73,11 +72,6 @@ async function sourceOf(
   };
 }
 
-/** Reads the text stored at a manifest's location: a file, or a `plugin_manifest` row. */
-export type ManifestTextReader = (location: string) => Promise<string>;
-
-const readManifestFile: ManifestTextReader = (file) => readFile(file, 'utf8');
-
 /**
  * Reads the manifest of a plugin where it is stored and checks it against the schema (the
  * same check the manifests watcher makes), with its source resolved against the install records.
@@ -86,7 +80,8 @@ export async function describeManifest(
   plugin: string,
   file: string | null,
   dirs: { pluginsDir: string; dataDir: string },
-  readText: ManifestTextReader = readManifestFile,
+  /** The manifest store's `readText`: the stored text of the plugin's manifest, or null. */
+  readText: (plugin: string) => Promise<string | null>,
 ): Promise<ManifestView> {
   const view: ManifestView = {
     plugin,
@@ -98,15 +93,18 @@ export async function describeManifest(
     permissions: null,
   };
   if (file === null) return view;
+  let text: string | null;
   try {
-    view.text = await readText(file);
+    text = await readText(plugin);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     return { ...view, errors: [{ field: null, message: `cannot be read (${code})` }] };
   }
+  if (text === null) return { ...view, errors: [{ field: null, message: 'is not stored' }] };
+  view.text = text;
   let value: unknown;
   try {
-    value = JSON.parse(view.text);
+    value = JSON.parse(text);
   } catch (error) {
     const message = `not valid JSON (${(error as Error).message})`;
     return { ...view, errors: [{ field: null, message }] };
