@@ -65,6 +65,6 @@ export function describeWithBrowser(name: string, fn: () => void): void {
     });
   } else {
     console.warn(`SKIPPED ${name}: ${CHROMIUM} is missing (apt-get install chromium)`);
-    describe.skip(name, fn);
+    describe.skip(`${name} (skipped: ${CHROMIUM} is missing)`, fn);
   }
 }
